@@ -1,0 +1,126 @@
+/**
+ * The harness API: the one small surface a replica host offers the suite.
+ * The harness page puts it on `window.syncstorm`; Node replicas implement the
+ * same interface in-process. Everything that crosses the page boundary is
+ * checked against these schemas on the Node side.
+ *
+ * Times are epoch milliseconds with sub-millisecond precision
+ * (`performance.timeOrigin + performance.now()`), so pages and Node processes
+ * on one host share a clock.
+ *
+ * @module client/harness/api
+ */
+import { z } from 'zod'
+import { workloadOpSchema } from '../../model/todo-doc.ts'
+
+export const storeChoiceSchema = z.enum(['none', 'opfs-main', 'opfs-worker', 'indexeddb'])
+
+export const connectOptionsSchema = z.object({
+  replicaId: z.string().regex(/^[\w.-]+$/, 'replica ids use letters, digits, _ . -'),
+  /** Server base URL, e.g. ws://127.0.0.1:4000 ; the document name is appended as the path. */
+  url: z.string().regex(/^wss?:\/\//, 'url must start with ws:// or wss://'),
+  docName: z.string().min(1),
+  /** Ask the server for durable-write acks (`?ack=1`). */
+  ack: z.boolean().default(true),
+  /** Auth token put in the query string, if the target wants one. */
+  token: z.string().optional(),
+  store: storeChoiceSchema.default('none'),
+  backoff: z.object({
+    initialMs: z.number().positive().default(100),
+    maxMs: z.number().positive().default(5_000),
+    /** full = AWS-style full jitter; none = deterministic exponential (a deliberately bad client). */
+    jitter: z.enum(['full', 'none']).default('full')
+  }).default({ initialMs: 100, maxMs: 5_000, jitter: 'full' }),
+  heartbeat: z.union([
+    z.object({ intervalMs: z.number().positive(), timeoutMs: z.number().positive() }),
+    z.literal(false)
+  ]).default({ intervalMs: 5_000, timeoutMs: 15_000 })
+})
+export type ConnectOptions = z.input<typeof connectOptionsSchema>
+export type ResolvedConnectOptions = z.infer<typeof connectOptionsSchema>
+
+export const connectionStateSchema = z.enum(['connecting', 'open', 'synced', 'closed'])
+
+export const connectionEventSchema = z.object({
+  t: z.number(),
+  state: connectionStateSchema,
+  /** Why: 'initial', 'reconnect', 'heartbeat-timeout', 'error', 'server-close:<code>:<reason>', 'closed-by-user'... */
+  reason: z.string(),
+  attempt: z.number().int().nonnegative()
+})
+export type ConnectionEvent = z.infer<typeof connectionEventSchema>
+
+export const localOpRecordSchema = z.object({
+  opId: z.string(),
+  kind: z.enum(['create', 'update', 'delete', 'read']),
+  invokedAt: z.number(),
+  ackedAt: z.number().optional()
+})
+export type LocalOpRecord = z.infer<typeof localOpRecordSchema>
+
+export const storeTimingSchema = z.object({ op: z.string(), ms: z.number() })
+
+export const replicaStatsSchema = z.object({
+  replicaId: z.string(),
+  ackMode: z.enum(['unknown', 'ack', 'no-ack']),
+  state: connectionStateSchema,
+  /** Every local op in invoke order. */
+  history: z.array(localOpRecordSchema),
+  /** Remote op id -> time it became visible here. */
+  seen: z.record(z.string(), z.number()),
+  connection: z.array(connectionEventSchema),
+  bytesIn: z.number(), bytesOut: z.number(),
+  messagesIn: z.number(), messagesOut: z.number(),
+  reconnectAttempts: z.number(),
+  pendingAcks: z.number(),
+  restoredFromStore: z.object({ at: z.number(), updates: z.number(), beforeNetwork: z.boolean() }).optional(),
+  storeTimings: z.array(storeTimingSchema),
+  errors: z.array(z.string())
+})
+export type ReplicaStats = z.infer<typeof replicaStatsSchema>
+
+/** One op to run `atMs` after the schedule's start. */
+export const scheduledOpSchema = z.object({ replicaId: z.string(), atMs: z.number().nonnegative(), op: workloadOpSchema })
+export const scheduleSchema = z.object({ startAt: z.number(), ops: z.array(scheduledOpSchema) })
+export type Schedule = z.infer<typeof scheduleSchema>
+
+export const storeBenchOptionsSchema = z.object({
+  store: z.enum(['opfs-main', 'opfs-worker', 'indexeddb']),
+  items: z.number().int().positive(),
+  itemBytes: z.number().int().positive().default(1024),
+  iterations: z.number().int().positive().max(10_000)
+})
+export type StoreBenchOptions = z.input<typeof storeBenchOptionsSchema>
+
+/** Raw samples per operation, in ms: the suite builds histograms from them. */
+export const storeBenchResultSchema = z.object({
+  store: z.string(),
+  items: z.number(),
+  samplesMs: z.object({ write: z.array(z.number()), read: z.array(z.number()), list: z.array(z.number()), delete: z.array(z.number()) }),
+  error: z.string().optional()
+})
+export type StoreBenchResult = z.infer<typeof storeBenchResultSchema>
+
+export interface HarnessApi {
+  /** Creates a replica and starts connecting. Resolves after its store restored (if any), not after sync. */
+  connect: (options: ConnectOptions) => Promise<{ replicaId: string }>
+  /** Applies ops now, in order. */
+  apply: (replicaId: string, ops: z.input<typeof workloadOpSchema>[]) => Promise<void>
+  /** Runs scheduled ops for replicas of this host; resolves when all ran. */
+  run: (schedule: Schedule) => Promise<{ ran: number, lateMsMax: number }>
+  /** Resolves once the replica is synced (or rejects after timeoutMs). */
+  waitSynced: (replicaId: string, timeoutMs: number) => Promise<void>
+  /** Resolves once no write of the replica awaits an ack (or rejects after timeoutMs). */
+  waitAcked: (replicaId: string, timeoutMs: number) => Promise<void>
+  digest: (replicaId: string) => Promise<string>
+  opIds: (replicaId: string) => Promise<string[]>
+  stats: (replicaId: string) => Promise<ReplicaStats>
+  storeBench: (options: StoreBenchOptions) => Promise<StoreBenchResult>
+  /** Closes one replica (its socket, timers and store). */
+  close: (replicaId: string) => Promise<void>
+  closeAll: () => Promise<void>
+}
+
+declare global {
+  interface Window { syncstorm: HarnessApi }
+}

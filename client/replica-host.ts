@@ -1,0 +1,146 @@
+/**
+ * The harness API (client/harness/api.ts) over any number of SyncClients in
+ * one JavaScript realm: the browser harness page and the Node host both wrap
+ * this with their own WebSocket class and store. Every input is parsed with
+ * the API's zod schemas, so a bad call fails with one clear sentence.
+ *
+ * @module client/replica-host
+ */
+import { z } from 'zod'
+import { workloadOpSchema } from '../model/todo-doc.ts'
+import {
+  connectOptionsSchema, scheduleSchema, storeBenchOptionsSchema,
+  type HarnessApi, type StoreBenchOptions, type StoreBenchResult
+} from './harness/api.ts'
+import { SyncClient, type SyncClientDeps } from './sync-client.ts'
+
+export interface ReplicaHostDeps extends SyncClientDeps {
+  /** The store benchmark; absent where there is no browser storage. */
+  storeBench?: (options: z.infer<typeof storeBenchOptionsSchema>) => Promise<StoreBenchResult>
+  /** Label used in error messages, e.g. 'the harness page' or 'the Node host'. */
+  hostName: string
+}
+
+/** How often waits re-check their condition. */
+const pollMs = 10
+
+const opsSchema = z.array(workloadOpSchema)
+const timeoutSchema = z.number().positive().max(3_600_000)
+
+/** A harness host plus direct access to its clients (Node tests use it). */
+export interface ReplicaHost extends HarnessApi {
+  client: (replicaId: string) => SyncClient
+}
+
+/**
+ * @param {ReplicaHostDeps} deps
+ * @return {ReplicaHost}
+ */
+export const createReplicaHost = (deps: ReplicaHostDeps): ReplicaHost => {
+  const clients = new Map<string, SyncClient>()
+  /** Scheduled ops not yet run: closeAll() cancels them and settles their run(). */
+  const runTimers = new Map<ReturnType<typeof setTimeout>, () => void>()
+
+  const client = (replicaId: string): SyncClient => {
+    const found = clients.get(replicaId)
+    if (found === undefined) throw new Error(`no replica '${replicaId}' in ${deps.hostName}: call connect() with that replicaId first.`)
+    return found
+  }
+
+  const waitUntil = async (done: () => boolean, timeoutMs: number, failure: () => string | undefined, what: string): Promise<void> => {
+    const deadline = performance.now() + timeoutSchema.parse(timeoutMs)
+    for (;;) {
+      if (done()) return
+      const failed = failure()
+      if (failed !== undefined) throw new Error(failed)
+      if (performance.now() >= deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms.`)
+      await new Promise(resolve => setTimeout(resolve, pollMs))
+    }
+  }
+
+  const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+    const result = schema.safeParse(value)
+    if (!result.success) throw new Error(`invalid ${what}: ${z.prettifyError(result.error).replace(/\n/g, '; ')}`)
+    return result.data
+  }
+
+  return {
+    client,
+    connect: async (input) => {
+      const options = parse(connectOptionsSchema, input, 'connect options')
+      if (clients.has(options.replicaId)) throw new Error(`replica '${options.replicaId}' already exists in ${deps.hostName}: use a new replicaId or close() it first.`)
+      const created = new SyncClient(options, deps)
+      clients.set(options.replicaId, created)
+      try {
+        await created.start()
+      } catch (err) {
+        clients.delete(options.replicaId)
+        await created.close()
+        throw err
+      }
+      return { replicaId: options.replicaId }
+    },
+    apply: async (replicaId, input) => {
+      const target = client(replicaId)
+      for (const op of parse(opsSchema, input, 'ops')) target.apply(op)
+    },
+    run: async (input) => {
+      const schedule = parse(scheduleSchema, input, 'schedule')
+      const mine = schedule.ops.filter(entry => clients.has(entry.replicaId))
+      let ran = 0
+      let lateMsMax = 0
+      // One timer per op: every op runs once (or is cancelled by closeAll), so the run is bounded by the schedule.
+      await Promise.all(mine.map(entry => new Promise<void>((resolve, reject) => {
+        const dueAt = schedule.startAt + entry.atMs
+        const timer = setTimeout(() => {
+          runTimers.delete(timer)
+          lateMsMax = Math.max(lateMsMax, performance.timeOrigin + performance.now() - dueAt)
+          const target = clients.get(entry.replicaId)
+          if (target === undefined) return resolve() // closed meanwhile: the op never ran
+          try {
+            target.apply(entry.op)
+            ran += 1
+            resolve()
+          } catch (err) {
+            reject(err)
+          }
+        }, Math.max(0, dueAt - (performance.timeOrigin + performance.now())))
+        runTimers.set(timer, resolve)
+      })))
+      return { ran, lateMsMax }
+    },
+    waitSynced: async (replicaId, timeoutMs) => {
+      const target = client(replicaId)
+      await waitUntil(() => target.state === 'synced', timeoutMs, () => undefined, `replica '${replicaId}' sync`)
+    },
+    waitAcked: async (replicaId, timeoutMs) => {
+      const target = client(replicaId)
+      await waitUntil(() => target.pendingAcks === 0, timeoutMs,
+        () => target.ackMode === 'no-ack' ? `replica '${replicaId}' talks to a server that does not acknowledge writes (ackMode no-ack): check the server's state with a fresh client instead.` : undefined,
+        `acknowledgement of every write of replica '${replicaId}'`)
+    },
+    digest: async replicaId => client(replicaId).digest(),
+    opIds: async replicaId => client(replicaId).opIds(),
+    stats: async replicaId => client(replicaId).snapshot(),
+    storeBench: async (input: StoreBenchOptions) => {
+      const options = parse(storeBenchOptionsSchema, input, 'store bench options')
+      if (deps.storeBench === undefined) throw new Error(`${deps.hostName} has no local storage to benchmark: run storeBench in the harness page.`)
+      return deps.storeBench(options)
+    },
+    close: async replicaId => {
+      const target = client(replicaId)
+      clients.delete(replicaId)
+      await target.close()
+    },
+    closeAll: async () => {
+      for (const [timer, cancel] of runTimers) {
+        clearTimeout(timer)
+        cancel()
+      }
+      runTimers.clear()
+      const all = [...clients.values()]
+      clients.clear()
+      await Promise.all(all.map(async target => target.close()))
+    }
+  }
+}

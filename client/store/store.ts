@@ -1,0 +1,42 @@
+/**
+ * The local store strategy shared by the three persistence back ends
+ * (OPFS `createWritable` on the main thread, OPFS sync access handle in a
+ * dedicated worker, IndexedDB). Same methods, different engines, so the
+ * benchmark can run them side by side and the client can use any of them.
+ *
+ * Each store instance owns one namespace (a directory or object store per
+ * replica): replicas never share storage (DESIGN §3).
+ *
+ * @module client/store/store
+ */
+
+export type StoreKind = 'opfs-main' | 'opfs-worker' | 'indexeddb' | 'memory'
+
+export type StoreErrorCode = 'quota-exceeded' | 'lock-held' | 'unsupported' | 'not-found' | 'io'
+
+/** A storage failure the client must surface, never swallow. */
+export class StoreError extends Error {
+  constructor (readonly code: StoreErrorCode, readonly store: StoreKind, message: string, readonly cause?: unknown) {
+    super(`[${store}] ${code}: ${message}`)
+    this.name = 'StoreError'
+  }
+}
+
+export interface StoreEntry { key: string, value: Uint8Array }
+
+/** Key/value store of byte arrays. Every method resolves only once the data is durable in the engine. */
+export interface KeyValueStore {
+  readonly kind: StoreKind
+  /** Writes all entries (overwrite on same key). */
+  put (entries: StoreEntry[]): Promise<void>
+  /** Values for the keys, `undefined` where a key is absent. */
+  get (keys: string[]): Promise<Array<Uint8Array | undefined>>
+  /** Deletes the keys; absent keys are ignored. */
+  delete (keys: string[]): Promise<void>
+  /** All keys, sorted. */
+  list (): Promise<string[]>
+  /** Removes the namespace and everything in it. */
+  clear (): Promise<void>
+  /** Releases handles, workers and connections. The store is unusable afterwards. */
+  close (): Promise<void>
+}

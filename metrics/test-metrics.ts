@@ -1,0 +1,41 @@
+/**
+ * `metrics.json`: what each stress test attaches, and what the reporter
+ * reads (it never measures again). The `tests[]` entries of summary.json
+ * carry the same fields; keep the names stable.
+ *
+ * @module metrics/test-metrics
+ */
+import { z } from 'zod'
+
+export const verdictSchema = z.enum(['pass', 'fail', 'invalid', 'not-measurable'])
+export type Verdict = z.infer<typeof verdictSchema>
+
+export const distributionSchema = z.object({
+  count: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), max: z.number()
+})
+
+export const figureSchema = z.union([z.number(), distributionSchema, z.null()])
+
+export const thresholdResultSchema = z.object({
+  figure: z.string(), limit: z.string(), value: z.number().nullable(), ok: z.boolean(), notMeasurable: z.string().optional()
+})
+
+export const testMetricsSchema = z.object({
+  version: z.literal(1),
+  scenario: z.string(),
+  target: z.string(),
+  client: z.string(),
+  profile: z.string(),
+  seed: z.number(),
+  verdict: verdictSchema,
+  verdictReasons: z.array(z.string()),
+  figures: z.record(z.string(), figureSchema),
+  /** Figure -> why it could not be measured on this target or browser. */
+  notMeasurable: z.record(z.string(), z.string()),
+  /** Figure -> HDR histogram (compressed base64, µs) for exact merging. */
+  histograms: z.record(z.string(), z.string()),
+  thresholds: z.array(thresholdResultSchema),
+  /** Phases and faults with their times, for the report and the trace. */
+  timeline: z.array(z.object({ t: z.number(), event: z.string() }))
+})
+export type TestMetrics = z.infer<typeof testMetricsSchema>

@@ -1,0 +1,43 @@
+/**
+ * summary.json: the machine-readable result of a run (DESIGN §7).
+ * `run` describes the run; `tests` has one entry per test × project with the
+ * figures the test attached as metrics.json.
+ *
+ * @module reporter/summary
+ */
+import { z } from 'zod'
+import { figureSchema, thresholdResultSchema, verdictSchema } from '../metrics/test-metrics.ts'
+
+export const summaryTestSchema = z.object({
+  title: z.string(),
+  tags: z.array(z.string()),
+  project: z.string(),
+  status: z.string(),
+  verdict: verdictSchema,
+  verdictReasons: z.array(z.string()),
+  durationMs: z.number(),
+  figures: z.record(z.string(), figureSchema),
+  notMeasurable: z.record(z.string(), z.string()),
+  histograms: z.record(z.string(), z.string()),
+  thresholds: z.array(thresholdResultSchema),
+  timeline: z.array(z.object({ t: z.number(), event: z.string() }))
+})
+export type SummaryTest = z.infer<typeof summaryTestSchema>
+
+export const summarySchema = z.object({
+  version: z.literal(1),
+  run: z.object({
+    id: z.string(),
+    profile: z.string(),
+    seed: z.number(),
+    target: z.string(),
+    client: z.string(),
+    browsers: z.array(z.object({ project: z.string(), source: z.string(), executablePath: z.string().nullable() })),
+    host: z.object({ hostname: z.string(), platform: z.string(), cpus: z.number(), cpuModel: z.string(), memoryBytes: z.number(), node: z.string() }),
+    gitRevision: z.string().nullable(),
+    startedAt: z.string(),
+    durationMs: z.number()
+  }),
+  tests: z.array(summaryTestSchema)
+})
+export type Summary = z.infer<typeof summarySchema>

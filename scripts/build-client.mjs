@@ -1,0 +1,29 @@
+// Bundles what runs in the browser with esbuild:
+//   client/harness/page.ts           -> dist/harness/page.js   (the harness page)
+//   client/store/opfs-worker.worker.ts -> dist/harness/opfs-worker.js (sync access handle worker)
+//   tests/browser/**/*.page.ts       -> dist/test-pages/<name>.js (pages of the client's own browser tests)
+import { build } from 'esbuild'
+import fs from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+const out = path.join(root, 'dist')
+
+const testPages = fs.existsSync(path.join(root, 'tests/browser'))
+  ? fs.readdirSync(path.join(root, 'tests/browser'), { recursive: true })
+    .map(String).filter(f => f.endsWith('.page.ts'))
+  : []
+
+const common = { bundle: true, format: 'esm', target: ['chrome110', 'firefox115', 'safari16'], sourcemap: 'inline', logLevel: 'warning', absWorkingDir: root }
+
+const started = Date.now()
+await Promise.all([
+  build({ ...common, entryPoints: ['client/harness/page.ts'], outfile: path.join(out, 'harness/page.js') }),
+  build({ ...common, entryPoints: ['client/store/opfs-worker.worker.ts'], outfile: path.join(out, 'harness/opfs-worker.js') }),
+  ...testPages.map(rel => build({
+    ...common,
+    entryPoints: [path.join('tests/browser', rel)],
+    outfile: path.join(out, 'test-pages', path.basename(rel, '.page.ts') + '.js')
+  }))
+])
+console.log(`built browser bundles in ${Date.now() - started} ms (harness, opfs worker, ${testPages.length} test page(s))`)

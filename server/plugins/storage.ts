@@ -1,0 +1,33 @@
+/**
+ * `storage` plugin: the durable document store as `fastify.docStore`.
+ * Every queued write is flushed, and every log closed, in `onClose`.
+ *
+ * @module server/plugins/storage
+ */
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { SyncError } from '../errors.ts'
+import { DocStore } from '../storage/doc-store.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    docStore: DocStore
+  }
+}
+
+async function storagePlugin (fastify: FastifyInstance): Promise<void> {
+  const { dataDir, maxLoadedDocs, compactThresholdBytes } = fastify.syncConfig
+  const store = new DocStore({ dataDir, maxLoadedDocs, compactThresholdBytes, observer: fastify.syncMetrics })
+  try {
+    await store.init()
+  } catch (err) {
+    throw new SyncError('SYNC_ERR_CONFIG', `Invalid setting --data-dir (env SYNC_DATA_DIR): cannot create ${JSON.stringify(dataDir)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}), allowed is a writable directory path.`)
+  }
+  fastify.syncMetrics.loadedDocs = () => store.loadedCount
+  fastify.decorate('docStore', store)
+  fastify.addHook('onClose', async () => {
+    await store.close()
+  })
+}
+
+export default fp(storagePlugin, { name: 'storage', fastify: '5.x', dependencies: ['config', 'metrics'] })

@@ -1,0 +1,31 @@
+import { test, expectVerdict } from '../../fixtures/index.ts'
+import { clientOptions } from '../../fixtures/convergence-scenario.ts'
+import { recordConvergence } from '../../fixtures/verdict.ts'
+import type { Replica } from '../../fixtures/swarm.ts'
+
+test('ramp: replicas join in stages while everyone writes, then hold at the top', { tag: '@ramp' }, async ({ swarm, workload, oracle, recorder, profile }) => {
+  const scenario = profile.scenarios.ramp
+  const connect = clientOptions(profile)
+  const stages = scenario.stages ?? [{ contexts: scenario.swarm.contexts, holdMs: scenario.durationMs }]
+  const replicas: Replica[] = []
+  let contexts = 0
+  const setupMs: number[] = []
+  for (const [index, stage] of stages.entries()) {
+    await test.step(`ramp stage ${index + 1}/${stages.length}: up to ${stage.contexts} context(s), hold ${stage.holdMs} ms`, async () => {
+      const added = Math.max(0, stage.contexts - contexts)
+      const nodeReplicas = index === 0 ? scenario.swarm.nodeReplicas : 0
+      const { replicas: spawned, timing } = await swarm.spawn({ shape: { ...scenario.swarm, contexts: added, nodeReplicas }, batch: profile.contextBatch, connect })
+      contexts += added
+      replicas.push(...spawned)
+      setupMs.push(...timing.perContextMs)
+      recorder.mark(`ramp: stage ${index + 1}, ${replicas.length} replica(s) live, writing for ${stage.holdMs} ms`)
+      await workload.run([...replicas], { ratePerReplica: scenario.ratePerReplica, durationMs: stage.holdMs, mix: scenario.mix })
+    })
+  }
+  await test.step('quiesce: wait for convergence and check it', async () => {
+    recorder.figure('setupMsPerContextMax', Math.max(0, ...setupMs))
+    const result = await oracle.check({ replicas, deadlineMs: profile.convergenceDeadlineMs, ackDeadlineMs: profile.ackDeadlineMs, connect })
+    recordConvergence(recorder, result, replicas.length)
+  })
+  await test.step('assert: thresholds', async () => { expectVerdict(recorder, scenario.thresholds) })
+})
