@@ -92,20 +92,26 @@ export const createReplicaHost = (deps: ReplicaHostDeps): ReplicaHost => {
       // One timer per op: every op runs once (or is cancelled by closeAll), so the run is bounded by the schedule.
       await Promise.all(mine.map(entry => new Promise<void>((resolve, reject) => {
         const dueAt = schedule.startAt + entry.atMs
-        const timer = setTimeout(() => {
-          runTimers.delete(timer)
-          lateMsMax = Math.max(lateMsMax, performance.timeOrigin + performance.now() - dueAt)
-          const target = clients.get(entry.replicaId)
-          if (target === undefined) return resolve() // closed meanwhile: the op never ran
-          try {
-            target.apply(entry.op)
-            ran += 1
-            resolve()
-          } catch (err) {
-            reject(err)
-          }
-        }, Math.max(0, dueAt - (performance.timeOrigin + performance.now())))
-        runTimers.set(timer, resolve)
+        const arm = (): void => {
+          const timer = setTimeout(() => {
+            runTimers.delete(timer)
+            const now = performance.timeOrigin + performance.now()
+            // Timers may fire up to a millisecond early against this clock: never run an op before its time.
+            if (now < dueAt) return arm()
+            lateMsMax = Math.max(lateMsMax, now - dueAt)
+            const target = clients.get(entry.replicaId)
+            if (target === undefined) return resolve() // closed meanwhile: the op never ran
+            try {
+              target.apply(entry.op)
+              ran += 1
+              resolve()
+            } catch (err) {
+              reject(err)
+            }
+          }, Math.max(0, Math.ceil(dueAt - (performance.timeOrigin + performance.now()))))
+          runTimers.set(timer, resolve)
+        }
+        arm()
       })))
       return { ran, lateMsMax }
     },

@@ -70,11 +70,13 @@ const maxConnectionEvents = 10_000
 
 /**
  * @param {ResolvedConnectOptions} options
- * @return {string} `${url}/${encodeURIComponent(docName)}` with ack/token query parameters
+ * @return {string} `${url}/${encodeURIComponent(docName)}` with ack/token/clientId query parameters;
+ *   `clientId` lets a fault proxy target this replica, and servers ignore it
  */
 export const replicaUrl = (options: ResolvedConnectOptions): string => {
   const params = new URLSearchParams()
   if (options.ack) params.set(ackQueryParam, '1')
+  params.set('clientId', options.replicaId)
   if (options.token !== undefined) params.set('token', options.token)
   const query = params.toString()
   return `${options.url.replace(/\/+$/, '')}/${encodeURIComponent(options.docName)}${query === '' ? '' : `?${query}`}`

@@ -20,6 +20,12 @@ export const thresholdResultSchema = z.object({
   figure: z.string(), limit: z.string(), value: z.number().nullable(), ok: z.boolean(), notMeasurable: z.string().optional()
 })
 
+/** Named samples over time: `[tMs, value]` pairs (e.g. `heap.<replicaId>`, `server.rssBytes`). */
+export const seriesSchema = z.record(z.string(), z.array(z.tuple([z.number(), z.number()])))
+
+/** Least-squares slope of a series per minute, with its confidence interval. */
+export const fitsSchema = z.record(z.string(), z.object({ slopePerMin: z.number(), ciLow: z.number(), ciHigh: z.number() }))
+
 export const testMetricsSchema = z.object({
   version: z.literal(1),
   scenario: z.string(),
@@ -36,6 +42,10 @@ export const testMetricsSchema = z.object({
   histograms: z.record(z.string(), z.string()),
   thresholds: z.array(thresholdResultSchema),
   /** Phases and faults with their times, for the report and the trace. */
-  timeline: z.array(z.object({ t: z.number(), event: z.string() }))
+  timeline: z.array(z.object({ t: z.number(), event: z.string() })),
+  /** Optional samples over time (heap per replica, server metrics). */
+  series: seriesSchema.optional(),
+  /** Optional fitted slopes of `series`, by series name. */
+  fits: fitsSchema.optional()
 })
 export type TestMetrics = z.infer<typeof testMetricsSchema>

@@ -37,6 +37,24 @@ export const scenarioSchema = z.object({
   sharedTodos: z.number().int().positive().optional(),
   /** Cold sync: items preloaded on the target before fresh replicas join. */
   preloadItems: z.number().int().positive().optional(),
+  /** Fault scenarios: when the fault starts, from the start of the workload, and how long it lasts. */
+  faultAtMs: z.number().int().min(0).optional(),
+  faultDurationMs: z.number().int().min(0).optional(),
+  /** Share of the replicas a partial fault cuts off (a partition). */
+  faultShare: z.number().gt(0).max(1).optional(),
+  /** Overrides the profile's client backoff base for this scenario (a storm needs a visible window). */
+  backoffInitialMs: z.number().positive().optional(),
+  /** Churn: every this often one replica leaves and a fresh one joins. */
+  churnEveryMs: z.number().int().positive().optional(),
+  /** Churn: every this-many-th joiner is a browser replica, the rest are Node replicas. */
+  churnBrowserEvery: z.number().int().positive().optional(),
+  /** Idle: the chaos proxy closes connections with no bytes either way for this long (a load balancer's idle timeout). */
+  idleTimeoutMs: z.number().int().positive().optional(),
+  /** Spike: the rate is multiplied by this factor for `spikeDurationMs`, between two base-rate periods of `durationMs`. */
+  spikeFactor: z.number().gt(1).optional(),
+  spikeDurationMs: z.number().int().positive().optional(),
+  /** Spike: the recovery limit is never below this (loopback p95s of a few ms are mostly noise). */
+  spikeNoiseFloorMs: z.number().min(0).optional(),
   thresholds: thresholdsSchema.default({})
 })
 export type Scenario = z.infer<typeof scenarioSchema>
@@ -59,7 +77,16 @@ export const profileSchema = z.object({
     ramp: scenarioSchema,
     conflict: scenarioSchema,
     burst: scenarioSchema,
-    coldsync: scenarioSchema
+    coldsync: scenarioSchema,
+    crash: scenarioSchema,
+    drop: scenarioSchema,
+    halfopen: scenarioSchema,
+    partition: scenarioSchema,
+    storm: scenarioSchema,
+    churn: scenarioSchema,
+    flood: scenarioSchema,
+    idle: scenarioSchema,
+    spike: scenarioSchema
   })
 })
 export type Profile = z.infer<typeof profileSchema>

@@ -1,8 +1,11 @@
 /**
  * The syncstorm reporter. It reads the metrics.json each test attached (it
- * never measures again), and writes `reports/<run-id>/summary.json`, pointing
- * `reports/latest` at that folder. Thin by design: collect in onTestEnd,
- * write in onEnd.
+ * never measures again), and writes `reports/<run-id>/summary.json` and the
+ * dashboard `index.html` beside it, pointing `reports/latest` at that folder;
+ * it appends `reports/history.jsonl` and compares with `reports/baseline.json`.
+ * A headline figure past the baseline's fail percentage fails the run.
+ * Thin by design: collect in onTestEnd, write in onEnd. Nothing depends on a
+ * live run, so `npx playwright merge-reports` of blob reports writes the same.
  *
  * Options (env, then reporter options, then default): STRESS_REPORTS_DIR / `outputDir` (reports).
  */
@@ -13,8 +16,17 @@ import { execFileSync } from 'node:child_process'
 import type { FullConfig, Reporter, Suite, TestCase, TestResult, FullResult } from '@playwright/test/reporter'
 import { testMetricsSchema, type TestMetrics } from '../metrics/test-metrics.ts'
 import type { Summary, SummaryTest } from './summary.ts'
+import { compareWithBaseline, readBaseline, regressionThresholds } from './baseline.ts'
+import { appendHistory, historyLine, readHistory } from './history.ts'
+import { buildDashboard } from './dashboard/build.ts'
 
 interface ReporterOptions { outputDir?: string }
+
+/** How many past runs the dashboard's trend charts show. */
+const historyRuns = 30
+
+/** A relative link with `/` separators, for HTML. */
+const relativeLink = (from: string, to: string): string => path.relative(from, to).split(path.sep).join('/')
 
 const gitRevision = (): string | null => {
   try {
@@ -35,7 +47,6 @@ const readMetrics = (result: TestResult): TestMetrics | undefined => {
 
 export default class SyncstormReporter implements Reporter {
   private config!: FullConfig
-  private readonly started = new Date()
   private readonly results = new Map<TestCase, TestResult>()
   private readonly outputDir: string
 
@@ -55,10 +66,13 @@ export default class SyncstormReporter implements Reporter {
     return false
   }
 
-  async onEnd (_result: FullResult): Promise<void> {
-    const tests = [...this.results.entries()].map(([test, result]) => this.serializeTest(test, result))
+  async onEnd (fullResult: FullResult): Promise<{ status: FullResult['status'] } | undefined> {
+    // The run's own start and duration: merge-reports replays them from the blobs.
+    const started = fullResult.startTime
+    const id = `${started.toISOString().replace(/[:.]/g, '-')}-${process.pid}`
+    const runDir = path.join(this.outputDir, id)
+    const tests = [...this.results.entries()].map(([test, result]) => this.serializeTest(test, result, runDir))
     const first = tests.length > 0 ? [...this.results.values()].map(readMetrics).find(m => m !== undefined) : undefined
-    const id = `${this.started.toISOString().replace(/[:.]/g, '-')}-${process.pid}`
     const summary: Summary = {
       version: 1,
       run: {
@@ -67,26 +81,90 @@ export default class SyncstormReporter implements Reporter {
         seed: first?.seed ?? Number(process.env.STRESS_SEED ?? 0),
         target: first?.target ?? 'reference',
         client: first?.client ?? 'reference',
-        browsers: this.config.projects.map(p => ({ project: p.name, source: String(p.metadata?.browserSource ?? 'unknown'), executablePath: (p.metadata?.executablePath as string | null | undefined) ?? null })),
+        browsers: this.config.projects.map(p => ({
+          project: p.name,
+          source: String(p.metadata?.browserSource ?? 'unknown'),
+          executablePath: (p.metadata?.executablePath as string | null | undefined) ?? null,
+          version: this.browserVersion(p.name)
+        })),
         host: { hostname: os.hostname(), platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), node: process.version },
         gitRevision: gitRevision(),
-        startedAt: this.started.toISOString(),
-        durationMs: Date.now() - this.started.getTime()
+        startedAt: started.toISOString(),
+        durationMs: fullResult.duration
       },
       tests
     }
-    const runDir = path.join(this.outputDir, id)
     fs.mkdirSync(runDir, { recursive: true })
+    const baseline = this.compare(summary)
     fs.writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 2))
+    const historyFile = path.join(this.outputDir, 'history.jsonl')
+    appendHistory(historyFile, historyLine(summary))
+    const reportDir = this.playwrightReportDir()
+    const dashboard = path.join(runDir, 'index.html')
+    try {
+      fs.writeFileSync(dashboard, buildDashboard(summary, {
+        baseline,
+        history: readHistory(historyFile, historyRuns),
+        playwrightReportDir: reportDir === undefined ? undefined : relativeLink(runDir, reportDir)
+      }))
+      console.log(`syncstorm: dashboard at ${path.relative(process.cwd(), dashboard)}`)
+    } catch (error) {
+      // summary.json is written already; a bad attachment costs only the dashboard.
+      console.log(`syncstorm: no dashboard: ${(error as Error).message}`)
+    }
     const latest = path.join(this.outputDir, 'latest')
     fs.rmSync(latest, { force: true, recursive: true })
     fs.symlinkSync(id, latest)
     const failed = tests.filter(t => t.verdict === 'fail').length
     console.log(`syncstorm: ${tests.length} test(s), ${failed} failed verdict(s); summary at ${path.relative(process.cwd(), path.join(latest, 'summary.json'))}`)
+    const regressed = summary.regressions?.items.filter(i => i.status === 'fail') ?? []
+    for (const r of regressed) console.log(`syncstorm: regression ${r.project} › ${r.title}: ${r.figure} ${r.baseline} → ${r.current} (${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%)`)
+    return regressed.length > 0 ? { status: 'failed' } : undefined
   }
 
-  private serializeTest (test: TestCase, result: TestResult): SummaryTest {
+  /**
+   * Sets `summary.regressions` against reports/baseline.json of the same
+   * profile. A bad baseline file or STRESS_REGRESSION_* variable is reported
+   * in one line and skips only the comparison.
+   */
+  private compare (summary: Summary): ReturnType<typeof readBaseline> {
+    try {
+      const baseline = readBaseline(path.join(this.outputDir, 'baseline.json'))
+      if (baseline === undefined) return undefined
+      if (baseline.profile !== summary.run.profile) {
+        console.log(`syncstorm: reports/baseline.json is for profile ${baseline.profile}, this run is ${summary.run.profile}; not compared.`)
+        return undefined
+      }
+      summary.regressions = compareWithBaseline(summary, baseline, regressionThresholds(process.env))
+      return baseline
+    } catch (error) {
+      console.log(`syncstorm: no baseline comparison: ${(error as Error).message}`)
+      return undefined
+    }
+  }
+
+  /** The html reporter's folder (option, env, then Playwright's default), when that reporter is configured. */
+  private playwrightReportDir (): string | undefined {
+    const html = this.config.reporter.find(([name]) => name === 'html')
+    if (html === undefined) return undefined
+    const options = html[1] as { outputFolder?: string } | undefined
+    const folder = options?.outputFolder ?? process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? 'playwright-report'
+    return path.resolve(this.config.configFile !== undefined ? path.dirname(this.config.configFile) : process.cwd(), folder)
+  }
+
+  /** The version a test of that project saw (the swarm fixture annotates it). */
+  private browserVersion (project: string): string | null {
+    for (const test of this.results.keys()) {
+      if (test.parent.project()?.name !== project) continue
+      const annotation = test.results.flatMap(r => r.annotations).find(a => a.type === 'browserVersion')
+      if (annotation?.description !== undefined) return annotation.description
+    }
+    return null
+  }
+
+  private serializeTest (test: TestCase, result: TestResult, runDir: string): SummaryTest {
     const metrics = readMetrics(result)
+    const trace = result.attachments.find(a => a.name === 'trace' && a.path !== undefined)
     const status = result.status
     const verdict = metrics?.verdict ?? (status === 'passed' ? 'pass' : status === 'skipped' ? 'not-measurable' : 'fail')
     return {
@@ -101,7 +179,11 @@ export default class SyncstormReporter implements Reporter {
       notMeasurable: metrics?.notMeasurable ?? {},
       histograms: metrics?.histograms ?? {},
       thresholds: metrics?.thresholds ?? [],
-      timeline: metrics?.timeline ?? []
+      timeline: metrics?.timeline ?? [],
+      testId: test.id,
+      ...(trace?.path !== undefined ? { tracePath: relativeLink(runDir, trace.path) } : {}),
+      ...(metrics?.series !== undefined ? { series: metrics.series } : {}),
+      ...(metrics?.fits !== undefined ? { fits: metrics.fits } : {})
     }
   }
 }

@@ -6,7 +6,7 @@
  * @module reporter/summary
  */
 import { z } from 'zod'
-import { figureSchema, thresholdResultSchema, verdictSchema } from '../metrics/test-metrics.ts'
+import { figureSchema, fitsSchema, seriesSchema, thresholdResultSchema, verdictSchema } from '../metrics/test-metrics.ts'
 
 export const summaryTestSchema = z.object({
   title: z.string(),
@@ -20,9 +20,39 @@ export const summaryTestSchema = z.object({
   notMeasurable: z.record(z.string(), z.string()),
   histograms: z.record(z.string(), z.string()),
   thresholds: z.array(thresholdResultSchema),
-  timeline: z.array(z.object({ t: z.number(), event: z.string() }))
+  timeline: z.array(z.object({ t: z.number(), event: z.string() })),
+  /** Playwright's test id, for `playwright-report/index.html#?testId=…`. */
+  testId: z.string().optional(),
+  /** The trace attachment, relative to the run folder (where index.html is). */
+  tracePath: z.string().optional(),
+  series: seriesSchema.optional(),
+  fits: fitsSchema.optional()
 })
 export type SummaryTest = z.infer<typeof summaryTestSchema>
+
+/** One headline figure of this run against reports/baseline.json (reporter/baseline.ts). */
+export const regressionSchema = z.object({
+  title: z.string(),
+  project: z.string(),
+  figure: z.string(),
+  kind: z.enum(['latency', 'throughput']),
+  baseline: z.number(),
+  current: z.number(),
+  /** (current − baseline) / baseline × 100. */
+  deltaPct: z.number(),
+  status: z.enum(['ok', 'warn', 'fail'])
+})
+export type Regression = z.infer<typeof regressionSchema>
+
+export const regressionsSchema = z.object({
+  baselineRunId: z.string(),
+  warnPct: z.number(),
+  failPct: z.number(),
+  throughputWarnPct: z.number(),
+  throughputFailPct: z.number(),
+  items: z.array(regressionSchema)
+})
+export type Regressions = z.infer<typeof regressionsSchema>
 
 export const summarySchema = z.object({
   version: z.literal(1),
@@ -32,12 +62,14 @@ export const summarySchema = z.object({
     seed: z.number(),
     target: z.string(),
     client: z.string(),
-    browsers: z.array(z.object({ project: z.string(), source: z.string(), executablePath: z.string().nullable() })),
+    browsers: z.array(z.object({ project: z.string(), source: z.string(), executablePath: z.string().nullable(), version: z.string().nullable() })),
     host: z.object({ hostname: z.string(), platform: z.string(), cpus: z.number(), cpuModel: z.string(), memoryBytes: z.number(), node: z.string() }),
     gitRevision: z.string().nullable(),
     startedAt: z.string(),
     durationMs: z.number()
   }),
-  tests: z.array(summaryTestSchema)
+  tests: z.array(summaryTestSchema),
+  /** Comparison with reports/baseline.json, when one exists for this profile. */
+  regressions: regressionsSchema.optional()
 })
 export type Summary = z.infer<typeof summarySchema>

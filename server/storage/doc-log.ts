@@ -108,7 +108,8 @@ export class DocLog {
   /**
    * Queues one write. `payload` null means "nothing to write, ack after the
    * writes queued before it", used for no-op updates.
-   * @param {Uint8Array|null} payload a Yjs update (kept by reference until flushed)
+   * @param {Uint8Array|null} payload a Yjs update, kept by reference until flushed: pass a
+   *   buffer of its own, not a view into a socket chunk (that would keep the chunk alive)
    * @param {DurableWaiter} waiter
    * @param {number} seq the waiter's sequence number of this write
    */

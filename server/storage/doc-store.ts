@@ -9,7 +9,7 @@
  *
  * @module server/storage/doc-store
  */
-import { mkdir, open, readFile, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { SyncError } from '../errors.ts'
@@ -47,9 +47,17 @@ export class DocStore {
 
   constructor (private readonly options: DocStoreOptions) {}
 
-  /** Creates the data directory. */
+  /** Log files present on disk; saves a failing (and, with source maps, slow) open per new document. */
+  private readonly onDisk = new Set<string>()
+
+  /** Creates the data directory, lists its logs and removes leftovers of interrupted compactions. */
   async init (): Promise<void> {
     await mkdir(this.options.dataDir, { recursive: true })
+    for (const file of await readdir(this.options.dataDir)) {
+      // A compaction that crashed before its rename: the log itself is intact.
+      if (file.endsWith('.ylog.compact')) await rm(join(this.options.dataDir, file), { force: true })
+      else if (file.endsWith('.ylog')) this.onDisk.add(file)
+    }
   }
 
   /** Number of documents in memory. */
@@ -136,18 +144,10 @@ export class DocStore {
 
   private async load (name: string): Promise<StoredDoc> {
     await this.unloading.get(name)
-    const path = join(this.options.dataDir, logFileName(name))
-    // A leftover from a compaction that crashed before its rename: the log itself is intact.
-    await rm(`${path}.compact`, { force: true })
-    let data: Buffer
-    let created = false
-    try {
-      data = await readFile(path)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-      data = Buffer.alloc(0)
-      created = true
-    }
+    const fileName = logFileName(name)
+    const path = join(this.options.dataDir, fileName)
+    const created = !this.onDisk.has(fileName)
+    const data = created ? Buffer.alloc(0) : await readFile(path)
     const scan = scanRecords(data)
     const doc = new Y.Doc()
     if (scan.payloads.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(scan.payloads))
@@ -174,6 +174,7 @@ export class DocStore {
         onIdle: () => this.evictIdle(0)
       }, scan.validBytes, created)
     }
+    this.onDisk.add(fileName)
     this.docs.set(name, stored)
     return stored
   }

@@ -143,10 +143,12 @@ export class Room {
       this.stored.log.append(null, conn, seq)
       return
     }
-    // An update frame is relayed as received: encoded once, shared by every peer.
-    const relay = syncType === syncUpdate ? data : encodeFrame(e => writeSync(e, syncUpdate, update))
+    // One owned frame, shared by every peer and the log. An update frame is copied as
+    // received (a view would pin its whole socket chunk while queued); step2 is re-encoded.
+    const relay = syncType === syncUpdate ? new Uint8Array(data) : encodeFrame(e => writeSync(e, syncUpdate, update))
     for (const peer of this.conns) if (peer !== conn) peer.send(relay, kind.syncUpdate)
-    this.stored.log.append(update, conn, seq)
+    // readFrame rejects trailing bytes, so the update is the end of the frame.
+    this.stored.log.append(relay.subarray(relay.byteLength - update.byteLength), conn, seq)
   }
 
   /** Same test as Yjs's before it emits 'update', without encoding the update we do not need. */

@@ -10,6 +10,7 @@ test('ramp: replicas join in stages while everyone writes, then hold at the top'
   const replicas: Replica[] = []
   let contexts = 0
   const setupMs: number[] = []
+  let spawnMs = 0
   for (const [index, stage] of stages.entries()) {
     await test.step(`ramp stage ${index + 1}/${stages.length}: up to ${stage.contexts} context(s), hold ${stage.holdMs} ms`, async () => {
       const added = Math.max(0, stage.contexts - contexts)
@@ -18,12 +19,14 @@ test('ramp: replicas join in stages while everyone writes, then hold at the top'
       contexts += added
       replicas.push(...spawned)
       setupMs.push(...timing.perContextMs)
+      spawnMs += timing.totalMs
       recorder.mark(`ramp: stage ${index + 1}, ${replicas.length} replica(s) live, writing for ${stage.holdMs} ms`)
       await workload.run([...replicas], { ratePerReplica: scenario.ratePerReplica, durationMs: stage.holdMs, mix: scenario.mix })
     })
   }
   await test.step('quiesce: wait for convergence and check it', async () => {
     recorder.figure('setupMsPerContextMax', Math.max(0, ...setupMs))
+    recorder.figure('setupMsPerReplica', spawnMs / Math.max(1, replicas.length))
     const result = await oracle.check({ replicas, deadlineMs: profile.convergenceDeadlineMs, ackDeadlineMs: profile.ackDeadlineMs, connect })
     recordConvergence(recorder, result, replicas.length)
   })

@@ -4,6 +4,7 @@
  *
  *   drop-updates:N    silently drops every Nth document update (never applied, never relayed)
  *   starve-client:K   never relays updates to the K-th connection of each room (1-based)
+ *   close-random:MS  closes one random connection every MS milliseconds
  *   reorder-first-doc relays the first document's updates out of order: one update is held
  *                     back and delivered only after the next 1000 (in a short run: never)
  *   none              a correct relay
@@ -27,7 +28,8 @@ const faultSchema = z.union([
   z.literal('none'),
   z.literal('reorder-first-doc'),
   z.string().regex(/^drop-updates:\d+$/, 'drop-updates:N').transform(s => s),
-  z.string().regex(/^starve-client:\d+$/, 'starve-client:K')
+  z.string().regex(/^starve-client:\d+$/, 'starve-client:K'),
+  z.string().regex(/^close-random:\d+$/, 'close-random:MS')
 ])
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, fault: { type: 'string', default: 'none' } } })
@@ -108,6 +110,12 @@ wss.on('connection', (conn, req) => {
   })
   conn.on('close', () => { room.conns.splice(room.conns.indexOf(conn), 1) })
 })
+if (fault.startsWith('close-random:')) {
+  setInterval(() => {
+    const conns = [...wss.clients]
+    conns[Math.floor(Math.random() * conns.length)]?.close(1011, 'closed at random by the faulty relay')
+  }, Number(fault.split(':')[1])).unref()
+}
 wss.on('listening', () => { console.log(`faulty relay (${fault}) listening on 127.0.0.1:${port}`) })
 const shutdown = (): void => { wss.close(); process.exit(0) }
 process.on('SIGTERM', shutdown)

@@ -39,6 +39,6 @@ test('acks acknowledge the ops carried by messages 1..n, and unacked ops move to
 
 test('the document name is the URL path, with ack and token in the query', () => {
   const options = connectOptionsSchema.parse({ replicaId: 'r1', url: 'ws://127.0.0.1:1234/', docName: 'a b/c', token: 't&1' })
-  expect(replicaUrl(options)).toBe('ws://127.0.0.1:1234/a%20b%2Fc?ack=1&token=t%261')
-  expect(replicaUrl({ ...options, ack: false, token: undefined })).toBe('ws://127.0.0.1:1234/a%20b%2Fc')
+  expect(replicaUrl(options)).toBe(`ws://127.0.0.1:1234/a%20b%2Fc?ack=1&clientId=${options.replicaId}&token=t%261`)
+  expect(replicaUrl({ ...options, ack: false, token: undefined })).toBe(`ws://127.0.0.1:1234/a%20b%2Fc?clientId=${options.replicaId}`)
 })

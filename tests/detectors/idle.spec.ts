@@ -1,0 +1,30 @@
+/**
+ * The idle check must fire on a client that cannot keep a connection alive
+ * behind a load balancer's idle timeout, and pass the healthy client:
+ *   - with `heartbeat: false` the proxy's idle timeout closes every silent
+ *     connection, which the verdict counts as unexpected disconnects (fail);
+ *   - with the profile's heartbeat there are none (pass).
+ */
+import { test, expect, run } from '../../fixtures/index.ts'
+import { runIdleScenario } from '../../fixtures/idle-scenario.ts'
+
+test.describe('idle', () => {
+  // The server's own keepalive pings would keep the connection busy and mask the client's missing heartbeat.
+  test.use({ targetSpec: { kind: 'reference', env: { SYNC_HEARTBEAT_INTERVAL_MS: '600000' } }, proxyIdleTimeoutMs: run.profile.scenarios.idle.idleTimeoutMs })
+  for (const heartbeat of [false, true]) {
+    test(`idle: a client ${heartbeat ? 'with' : 'without'} a heartbeat ${heartbeat ? 'stays connected' : 'is cut by the idle timeout and fails'}`, async ({ swarm, workload, oracle, recorder, profile, faults }) => {
+      const scenario = profile.scenarios.idle
+      await runIdleScenario({ swarm, workload, oracle, recorder, profile, faults }, scenario, heartbeat ? {} : { heartbeat: false })
+      const unexpected = recorder.metrics.figures.unexpectedDisconnects
+      const { verdict, breaches } = recorder.judge(scenario.thresholds)
+      if (heartbeat) {
+        expect(unexpected).toBe(0)
+        expect(verdict, recorder.metrics.verdictReasons.join('\n')).toBe('pass')
+      } else {
+        expect(unexpected).toBeGreaterThan(0)
+        expect(breaches.map(b => b.figure)).toContain('unexpectedDisconnects')
+        expect(verdict).toBe('fail')
+      }
+    })
+  }
+})
