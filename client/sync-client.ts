@@ -105,6 +105,8 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
   private readonly heartbeat: Heartbeat | undefined
   private socket: WebSocketLike | undefined
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  /** Bounds a handshake that never completes (a blackholed link), separately from the heartbeat. */
+  private connectTimer: ReturnType<typeof setTimeout> | undefined
   private persistence: DocPersistence | undefined
   private destroyed = false
   private started = false
@@ -250,6 +252,7 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
     this.setState('connecting', reason)
     this.connectionAckMode = 'unknown'
     let socket: WebSocketLike
+    let opened = false
     try {
       socket = new this.deps.WebSocket(this.url)
     } catch (err) {
@@ -259,11 +262,15 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
     }
     socket.binaryType = 'arraybuffer'
     this.socket = socket
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = undefined
+      if (this.socket === socket && !opened) this.dropConnection('connect-timeout')
+    }, this.options.connectTimeoutMs)
     // Watching from the start also bounds a handshake that never completes (a blackholed SYN).
     this.heartbeat?.start()
-    let opened = false
     socket.onopen = () => {
       opened = true
+      this.clearConnectTimer()
       this.heartbeat?.received()
       this.setState('open', reason)
       this.lastAwarenessSentMs = 0
@@ -402,7 +409,13 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
     this.connectionEnded(reason)
   }
 
+  private clearConnectTimer (): void {
+    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer)
+    this.connectTimer = undefined
+  }
+
   private detach (socket: WebSocketLike): void {
+    this.clearConnectTimer()
     socket.onopen = null
     socket.onmessage = null
     socket.onclose = null

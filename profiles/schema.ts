@@ -69,6 +69,8 @@ export const profileSchema = z.object({
   /** Contexts created in parallel per batch. */
   contextBatch: z.number().int().positive().default(5),
   client: z.object({
+    /** A connection attempt not open by then is abandoned and retried. */
+    connectTimeoutMs: z.number().positive(),
     heartbeat: z.object({ intervalMs: z.number().positive(), timeoutMs: z.number().positive() }),
     backoff: z.object({ initialMs: z.number().positive(), maxMs: z.number().positive() })
   }),

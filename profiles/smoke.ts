@@ -7,7 +7,7 @@ export const smoke: ProfileInput = {
   convergenceDeadlineMs: 15_000,
   ackDeadlineMs: 10_000,
   contextBatch: 4,
-  client: { heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 }, backoff: { initialMs: 100, maxMs: 2_000 } },
+  client: { connectTimeoutMs: 2_000, heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 }, backoff: { initialMs: 100, maxMs: 2_000 } },
   scenarios: {
     baseline: {
       swarm: { contexts: 2, replicasPerPage: 2, nodeReplicas: 2 },

@@ -31,6 +31,8 @@ export const connectOptionsSchema = z.object({
     /** full = AWS-style full jitter; none = deterministic exponential (a deliberately bad client). */
     jitter: z.enum(['full', 'none']).default('full')
   }).default({ initialMs: 100, maxMs: 5_000, jitter: 'full' }),
+  /** A connection attempt not open within this time is abandoned and retried (a blackholed handshake). */
+  connectTimeoutMs: z.number().positive().default(5_000),
   heartbeat: z.union([
     z.object({ intervalMs: z.number().positive(), timeoutMs: z.number().positive() }),
     z.literal(false)
