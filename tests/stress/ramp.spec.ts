@@ -2,6 +2,7 @@ import { test, expectVerdict } from '../../fixtures/index.ts'
 import { clientOptions } from '../../fixtures/convergence-scenario.ts'
 import { recordConvergence } from '../../fixtures/verdict.ts'
 import type { Replica } from '../../fixtures/swarm.ts'
+import { GeneratorHealth } from '../../metrics/generator-health.ts'
 
 test('ramp: replicas join in stages while everyone writes, then hold at the top', { tag: '@ramp' }, async ({ swarm, workload, oracle, recorder, profile }) => {
   const scenario = profile.scenarios.ramp
@@ -21,7 +22,16 @@ test('ramp: replicas join in stages while everyone writes, then hold at the top'
       setupMs.push(...timing.perContextMs)
       spawnMs += timing.totalMs
       recorder.mark(`ramp: stage ${index + 1}, ${replicas.length} replica(s) live, writing for ${stage.holdMs} ms`)
+      // At the top, measure what holding the swarm costs the machine, apart from setting it up.
+      const atTop = index === stages.length - 1
+      const health = atTop ? new GeneratorHealth(500) : undefined
       await workload.run([...replicas], { ratePerReplica: scenario.ratePerReplica, durationMs: stage.holdMs, mix: scenario.mix })
+      const held = health?.stop()
+      if (held !== undefined) {
+        recorder.figure('holdCpuPctMean', held.cpuPctMean)
+        recorder.figure('holdCpuPctMax', held.cpuPctMax)
+        recorder.figure('liveBrowserReplicas', replicas.filter(r => r.host.kind === 'browser').length)
+      }
     })
   }
   await test.step('quiesce: wait for convergence and check it', async () => {
