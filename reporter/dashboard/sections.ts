@@ -54,7 +54,8 @@ const testLinks = (ctx: SectionContext, test: SummaryTest): string => {
 }
 
 const sortedTests = (tests: SummaryTest[]): SummaryTest[] =>
-  [...tests].sort((a, b) => verdictRank[a.verdict] - verdictRank[b.verdict] || a.title.localeCompare(b.title) || a.project.localeCompare(b.project))
+  // Failures first; tests that did not run at all (a browser not installed) last.
+  [...tests].sort((a, b) => Number(a.status === 'skipped') - Number(b.status === 'skipped') || verdictRank[a.verdict] - verdictRank[b.verdict] || a.title.localeCompare(b.title) || a.project.localeCompare(b.project))
 
 /** Run header: id, profile, verdict counts. */
 export const headerSection = (ctx: SectionContext): string => {

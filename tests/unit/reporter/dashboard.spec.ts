@@ -78,13 +78,14 @@ test('latency charts merge the HDR histograms of every test per browser exactly'
   expect(/<section id="convergence">[\s\S]*resyncMs: percentile distribution/.test(html)).toBe(true)
 })
 
-test('the verdict table lists failures first with the breached threshold, reasons and links', () => {
+test('the verdict table lists failures first and tests that never ran last, with the breached threshold, reasons and links', () => {
   const html = buildDashboard(syntheticSummary(), { playwrightReportDir: '../../playwright-report' })
   const table = /<table class="verdicts">([\s\S]*?)<\/table>/.exec(html)![1]!
   const rows = table.split('<tr>').slice(2)
   expect(rows[0]).toContain('v-fail')
-  expect(rows[1]).toContain('v-not-measurable')
-  expect(rows.slice(2).every(r => r.includes('v-pass'))).toBe(true)
+  expect(rows.at(-1)).toContain('v-not-measurable')
+  expect(rows.at(-1)).toContain('skipped')
+  expect(rows.slice(1, -1).every(r => r.includes('v-pass'))).toBe(true)
   expect(rows[0]).toContain('<code>propagationMs</code> p(95)&lt;10: measured <b>42.50 ms</b>')
   expect(rows[0]).toContain('propagationMs p(95)&lt;10 breached: measured 42')
   expect(rows[0]).toContain('href="../../playwright-report/index.html#?testId=chromium-')
