@@ -81,3 +81,32 @@ export class NoopToxic implements Toxic {
     }
   }
 }
+
+/**
+ * Forwards every chunk in slices, pausing after each: the shared loop of the
+ * slicing toxics (bandwidth, slicer). On interrupt the unsent rest of the
+ * current chunk is written at once, so swapping the toxic loses no bytes.
+ *
+ * @param {ToxicStub} stub
+ * @param {() => number} nextSliceBytes size of the next slice (≥ 1)
+ * @param {(sliceBytes: number, restBytes: number) => number} pauseMs pause after a slice; 0 for none
+ */
+export const pipeInSlices = async (stub: ToxicStub, nextSliceBytes: () => number, pauseMs: (sliceBytes: number, restBytes: number) => number): Promise<void> => {
+  for (;;) {
+    const chunk = await stub.read()
+    if (typeof chunk === 'string') return
+    let rest = chunk.data
+    while (rest.length > 0) {
+      if (stub.interrupted) {
+        await stub.write(rest)
+        return
+      }
+      const slice = rest.subarray(0, nextSliceBytes())
+      rest = rest.subarray(slice.length)
+      await stub.write(slice)
+      const pause = pauseMs(slice.length, rest.length)
+      if (pause > 0) await stub.sleep(pause)
+    }
+    if (stub.interrupted) return
+  }
+}

@@ -85,3 +85,18 @@ export const historyFigures = (stats: ReplicaStats[]): HistoryFigures => {
     errors: stats.flatMap(s => s.errors.map(e => `${s.replicaId}: ${e}`))
   }
 }
+
+/**
+ * Per replica, from its first `connecting` to its first `synced`: how long a
+ * replica took to load the document when it joined.
+ * @param {ReplicaStats[]} stats
+ */
+export const firstSyncMs = (stats: ReplicaStats[]): LatencyHistogram => {
+  const histogram = new LatencyHistogram()
+  for (const s of stats) {
+    const connecting = s.connection.find(e => e.state === 'connecting')
+    const synced = s.connection.find(e => e.state === 'synced')
+    if (connecting !== undefined && synced !== undefined) histogram.record(synced.t - connecting.t)
+  }
+  return histogram
+}

@@ -3,7 +3,7 @@
  * written delayUs apart (timers have ~1 ms resolution, so small delays round up).
  */
 import { z } from 'zod'
-import { registerToxic, type Toxic, type ToxicStub } from '../toxic.ts'
+import { pipeInSlices, registerToxic, type Toxic, type ToxicStub } from '../toxic.ts'
 
 export const slicerAttributesSchema = z.strictObject({
   averageSizeBytes: z.number().int().min(1).max(16 * 1024 * 1024),
@@ -21,22 +21,8 @@ export class SlicerToxic implements Toxic {
   }
 
   async pipe (stub: ToxicStub): Promise<void> {
-    for (;;) {
-      const chunk = await stub.read()
-      if (typeof chunk === 'string') return
-      let rest = chunk.data
-      while (rest.length > 0) {
-        if (stub.interrupted) {
-          await stub.write(rest)
-          return
-        }
-        const slice = rest.subarray(0, this.sliceBytes())
-        rest = rest.subarray(slice.length)
-        await stub.write(slice)
-        if (rest.length > 0 && this.attributes.delayUs > 0) await stub.sleep(this.attributes.delayUs / 1000)
-      }
-      if (stub.interrupted) return
-    }
+    const delayMs = this.attributes.delayUs / 1000
+    await pipeInSlices(stub, () => this.sliceBytes(), (_, restBytes) => restBytes > 0 ? delayMs : 0)
   }
 }
 

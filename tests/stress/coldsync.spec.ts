@@ -2,7 +2,7 @@ import { test, expectVerdict } from '../../fixtures/index.ts'
 import { clientOptions } from '../../fixtures/convergence-scenario.ts'
 import { recordConvergence } from '../../fixtures/verdict.ts'
 import { createNodeHost } from '../../client/harness/node-host.ts'
-import { LatencyHistogram } from '../../metrics/histogram.ts'
+import { firstSyncMs } from '../../oracle/figures.ts'
 import type { WorkloadOp } from '../../model/todo-doc.ts'
 
 test('cold sync: fresh replicas load a large preloaded document', { tag: '@coldsync' }, async ({ swarm, oracle, recorder, profile, target }) => {
@@ -37,13 +37,7 @@ test('cold sync: fresh replicas load a large preloaded document', { tag: '@colds
 
   await test.step('quiesce: check every replica loaded the same document', async () => {
     const stats = await swarm.stats(replicas)
-    const coldLoad = new LatencyHistogram()
-    for (const s of stats) {
-      const connecting = s.connection.find(e => e.state === 'connecting')
-      const synced = s.connection.find(e => e.state === 'synced')
-      if (connecting !== undefined && synced !== undefined) coldLoad.record(synced.t - connecting.t)
-    }
-    recorder.histogram('coldLoadMs', coldLoad)
+    recorder.histogram('coldLoadMs', firstSyncMs(stats))
     recorder.figure('coldLoadBytesPerReplica', stats.reduce((n, s) => n + s.bytesIn, 0) / Math.max(1, stats.length))
     recorder.figure('preloadItems', items)
     const preloaded = Array.from({ length: items }, (_, i) => `preloader:${i}`)
