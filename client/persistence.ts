@@ -29,6 +29,7 @@ export interface PersistenceHooks {
 export class DocPersistence {
   private queue: Promise<void> = Promise.resolve()
   private appendsSinceCompact = 0
+  private queued = 0
   private closed = false
 
   private constructor (private readonly store: DocStoreLike, private readonly doc: Y.Doc, private readonly hooks: PersistenceHooks) {}
@@ -73,8 +74,14 @@ export class DocPersistence {
     await timed(this.hooks, 'close', () => this.store.close()).catch(this.hooks.onError)
   }
 
+  /** Queued writes not yet durable (failed ones count as done: onError reported them). */
+  get pending (): number {
+    return this.queued
+  }
+
   private enqueue (op: string, run: () => Promise<void>): void {
-    this.queue = this.queue.then(() => timed(this.hooks, op, run)).catch(this.hooks.onError)
+    this.queued += 1
+    this.queue = this.queue.then(() => timed(this.hooks, op, run)).catch(this.hooks.onError).finally(() => { this.queued -= 1 })
   }
 }
 

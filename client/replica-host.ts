@@ -7,14 +7,29 @@
  * @module client/replica-host
  */
 import { z } from 'zod'
-import { workloadOpSchema } from '../model/todo-doc.ts'
+import { workloadOpSchema, type WorkloadOp } from '../model/todo-doc.ts'
 import {
   connectOptionsSchema, scheduleSchema, storeBenchOptionsSchema,
-  type HarnessApi, type StoreBenchOptions, type StoreBenchResult
+  type HarnessApi, type ReplicaStats, type ResolvedConnectOptions, type StoreBenchOptions, type StoreBenchResult
 } from './harness/api.ts'
 import { SyncClient, type SyncClientDeps } from './sync-client.ts'
 
-export interface ReplicaHostDeps extends SyncClientDeps {
+/** What the host needs of one replica: met by the reference SyncClient and by an adapter's (client/adapter/adapter-client.ts). */
+export interface ReplicaClient {
+  start: () => Promise<void>
+  apply: (op: WorkloadOp) => unknown
+  readonly state: ReplicaStats['state']
+  readonly ackMode: ReplicaStats['ackMode']
+  readonly pendingAcks: number
+  digest: () => Promise<string>
+  opIds: () => string[]
+  snapshot: () => ReplicaStats
+  close: () => Promise<void>
+}
+
+export interface ReplicaHostDeps<C extends ReplicaClient = SyncClient> extends SyncClientDeps {
+  /** Builds one replica; the reference SyncClient when absent. */
+  createClient?: (options: ResolvedConnectOptions) => C
   /** The store benchmark; absent where there is no browser storage. */
   storeBench?: (options: z.infer<typeof storeBenchOptionsSchema>) => Promise<StoreBenchResult>
   /** Label used in error messages, e.g. 'the harness page' or 'the Node host'. */
@@ -28,20 +43,20 @@ const opsSchema = z.array(workloadOpSchema)
 const timeoutSchema = z.number().positive().max(3_600_000)
 
 /** A harness host plus direct access to its clients (Node tests use it). */
-export interface ReplicaHost extends HarnessApi {
-  client: (replicaId: string) => SyncClient
+export interface ReplicaHost<C extends ReplicaClient = SyncClient> extends HarnessApi {
+  client: (replicaId: string) => C
 }
 
 /**
  * @param {ReplicaHostDeps} deps
  * @return {ReplicaHost}
  */
-export const createReplicaHost = (deps: ReplicaHostDeps): ReplicaHost => {
-  const clients = new Map<string, SyncClient>()
+export const createReplicaHost = <C extends ReplicaClient = SyncClient>(deps: ReplicaHostDeps<C>): ReplicaHost<C> => {
+  const clients = new Map<string, C>()
   /** Scheduled ops not yet run: closeAll() cancels them and settles their run(). */
   const runTimers = new Map<ReturnType<typeof setTimeout>, () => void>()
 
-  const client = (replicaId: string): SyncClient => {
+  const client = (replicaId: string): C => {
     const found = clients.get(replicaId)
     if (found === undefined) throw new Error(`no replica '${replicaId}' in ${deps.hostName}: call connect() with that replicaId first.`)
     return found
@@ -69,7 +84,8 @@ export const createReplicaHost = (deps: ReplicaHostDeps): ReplicaHost => {
     connect: async (input) => {
       const options = parse(connectOptionsSchema, input, 'connect options')
       if (clients.has(options.replicaId)) throw new Error(`replica '${options.replicaId}' already exists in ${deps.hostName}: use a new replicaId or close() it first.`)
-      const created = new SyncClient(options, deps)
+      // Without a factory C is SyncClient (the default type argument).
+      const created = deps.createClient?.(options) ?? new SyncClient(options, deps) as unknown as C
       clients.set(options.replicaId, created)
       try {
         await created.start()

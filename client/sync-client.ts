@@ -118,6 +118,8 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
   private applying: string[] = []
   private readonly localOps = new Map<string, LocalOpRecord>()
   private readonly seen = new Map<string, number>()
+  /** Only with the deliberate `leakReceivedUpdates` bug: every received update, its transaction and decoded structs, never released. */
+  private readonly leakedUpdates: Array<{ update: Uint8Array, transaction: Y.Transaction, decoded: ReturnType<typeof Y.decodeUpdate> }> = []
   private readonly stats: Omit<ReplicaStats, 'history' | 'seen' | 'pendingAcks' | 'replicaId'>
 
   constructor (readonly options: ResolvedConnectOptions, private readonly deps: SyncClientDeps) {
@@ -220,6 +222,7 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
       connection: [...this.stats.connection],
       pendingAcks: this.tracker.pending,
       storeTimings: [...this.stats.storeTimings],
+      ...(this.persistence === undefined ? {} : { storePending: this.persistence.pending }),
       errors: [...this.stats.errors]
     }
   }
@@ -352,7 +355,8 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
     }
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    if (this.options.leakReceivedUpdates && origin === remoteOrigin) this.leakedUpdates.push({ update, transaction, decoded: Y.decodeUpdate(update) })
     if (origin !== storeOrigin) this.persistence?.append(update)
     if (origin === remoteOrigin || origin === storeOrigin) return
     if (this.socket?.readyState !== wsOpen) return // carried by the next connection's step2

@@ -23,8 +23,17 @@ export const thresholdResultSchema = z.object({
 /** Named samples over time: `[tMs, value]` pairs (e.g. `heap.<replicaId>`, `server.rssBytes`). */
 export const seriesSchema = z.record(z.string(), z.array(z.tuple([z.number(), z.number()])))
 
-/** Least-squares slope of a series per minute, with its confidence interval. */
-export const fitsSchema = z.record(z.string(), z.object({ slopePerMin: z.number(), ciLow: z.number(), ciHigh: z.number() }))
+/**
+ * Fitted slope of a series per minute, with its confidence interval. Heap
+ * series (metrics/leak.ts) add the Theil–Sen slope per op, its interval and
+ * the leak decision.
+ */
+export const fitsSchema = z.record(z.string(), z.object({
+  slopePerMin: z.number(), ciLow: z.number(), ciHigh: z.number(),
+  method: z.enum(['least-squares', 'theil-sen']).optional(),
+  slopePerOp: z.number().optional(), ciLowPerOp: z.number().optional(), ciHighPerOp: z.number().optional(),
+  leak: z.boolean().optional()
+}))
 
 export const testMetricsSchema = z.object({
   version: z.literal(1),

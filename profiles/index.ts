@@ -3,17 +3,26 @@
  * overrides and validates the result. Any bad value is one sentence naming the
  * variable and what it accepts.
  *
- * Overrides: STRESS_SEED, STRESS_RATE (ops/s per replica, all scenarios),
- * STRESS_DURATION_MS (all scenarios), STRESS_CONTEXTS, STRESS_REPLICAS_PER_PAGE,
- * STRESS_NODE_REPLICAS (all scenarios' swarms).
+ * Profiles: smoke (default, CI on 2 cores), light, medium, heavy, soak; the
+ * bigger ones are smoke plus a partial override (profiles/derive.ts).
+ *
+ * Overrides: STRESS_SEED, STRESS_RATE (ops/s per replica, all scenarios; replica
+ * classes keep their own rates), STRESS_DURATION_MS (all scenarios),
+ * STRESS_CONTEXTS, STRESS_REPLICAS_PER_PAGE, STRESS_NODE_REPLICAS (all
+ * scenarios' swarms), STRESS_SESSIONS (the sessions scenario's session count),
+ * STRESS_GENERATOR_CHECK (on/off: whether a saturated generator makes a verdict invalid).
  *
  * @module profiles
  */
 import { z } from 'zod'
 import { profileSchema, type Profile, type ProfileInput } from './schema.ts'
 import { smoke } from './smoke.ts'
+import { light } from './light.ts'
+import { medium } from './medium.ts'
+import { heavy } from './heavy.ts'
+import { soak } from './soak.ts'
 
-export const profiles: Record<string, ProfileInput> = { smoke }
+export const profiles: Record<string, ProfileInput> = { smoke, light, medium, heavy, soak }
 
 const positiveNumber = z.coerce.number().positive()
 const count = z.coerce.number().int().min(0)
@@ -25,7 +34,9 @@ const envSchema = z.object({
   STRESS_DURATION_MS: positiveNumber.int().optional(),
   STRESS_CONTEXTS: count.optional(),
   STRESS_REPLICAS_PER_PAGE: count.min(1).optional(),
-  STRESS_NODE_REPLICAS: count.optional()
+  STRESS_NODE_REPLICAS: count.optional(),
+  STRESS_SESSIONS: count.min(1).optional(),
+  STRESS_GENERATOR_CHECK: z.enum(['on', 'off']).optional()
 })
 
 const oneSentence = (error: z.ZodError, source: string): string => {
@@ -68,6 +79,8 @@ export const resolveProfile = (env: NodeJS.ProcessEnv = process.env): ResolvedRu
     if (overrides.STRESS_REPLICAS_PER_PAGE !== undefined) scenario.swarm.replicasPerPage = overrides.STRESS_REPLICAS_PER_PAGE
     if (overrides.STRESS_NODE_REPLICAS !== undefined) scenario.swarm.nodeReplicas = overrides.STRESS_NODE_REPLICAS
   }
+  if (overrides.STRESS_GENERATOR_CHECK !== undefined) input.generator = { ...(input.generator ?? profileSchema.shape.generator.parse(undefined)), enabled: overrides.STRESS_GENERATOR_CHECK === 'on' }
+  if (overrides.STRESS_SESSIONS !== undefined) input.scenarios.sessions.swarm.nodeReplicas = overrides.STRESS_SESSIONS * (input.scenarios.sessions.rooms?.perRoom ?? 2)
   const parsed = profileSchema.safeParse(input)
   if (!parsed.success) throw new Error(`profile ${name} is invalid: ${oneSentence(parsed.error, name)}.`)
   const seed = overrides.STRESS_SEED ?? (Date.now() % 2 ** 31)

@@ -8,10 +8,17 @@ export const smoke: ProfileInput = {
   ackDeadlineMs: 10_000,
   contextBatch: 4,
   client: { connectTimeoutMs: 2_000, heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 }, backoff: { initialMs: 100, maxMs: 2_000 } },
+  heap: {
+    sampleIntervalMs: 5_000, warmupSamples: 2, minSamples: 6,
+    // Between the reference stack's own growth (its documents grow: client ≈ 300 KiB/min, 1.3 kB/op; server ≈ 750 KiB/min,
+    // 3 kB/op, at this soak's size) and tests/detectors/leak.spec.ts's leaking client and server (≈ 2.5× and 2×).
+    client: { bytesPerMin: 491_520, bytesPerOp: 2_000 },
+    server: { bytesPerMin: 1_000_000, bytesPerOp: 4_000 }
+  },
   scenarios: {
     baseline: {
       swarm: { contexts: 2, replicasPerPage: 2, nodeReplicas: 2 },
-      ratePerReplica: 2, durationMs: 5_000,
+      ratePerReplica: 2, durationMs: 5_000, store: 'opfs-worker',
       thresholds: {
         lostOps: ['value==0'], phantomOps: ['value==0'], divergentReplicas: ['value==0'], unexpectedDisconnects: ['value==0'],
         propagationMs: ['p(95)<1000'], ackMs: ['p(95)<1000'], convergenceMs: ['value<5000']
@@ -108,10 +115,64 @@ export const smoke: ProfileInput = {
         lostOps: ['value==0'], phantomOps: ['value==0'], divergentReplicas: ['value==0'], spikeRecoveryMs: ['value<30000']
       }
     },
+    sessions: {
+      // 100 two-participant sessions of Node replicas, plus 2 browser sessions measuring what users see.
+      swarm: { contexts: 0, nodeReplicas: 200 },
+      browserSwarm: { contexts: 1, replicasPerPage: 4, nodeReplicas: 0 },
+      rooms: { perRoom: 2, spread: 'fill' },
+      connectBatch: 100,
+      // Without classes every replica writes at ratePerReplica; with them, each class at its own rate.
+      ratePerReplica: 0.2, durationMs: 15_000,
+      classes: [
+        { name: 'light', share: 0.4, ratePerReplica: 0.05 },
+        { name: 'active', share: 0.5, ratePerReplica: 0.2 },
+        { name: 'power', share: 0.1, ratePerReplica: 1, batchSize: 5 }
+      ],
+      thresholds: {
+        lostOps: ['value==0'], phantomOps: ['value==0'], divergentReplicas: ['value==0'],
+        nodePropagationMs: ['p(95)<100'], browserPropagationMs: ['p(95)<100'], opErrorRate: ['value<0.01'], serverRssGrowthPct: ['value<10']
+      }
+    },
     coldsync: {
       swarm: { contexts: 2, replicasPerPage: 1, nodeReplicas: 0 },
       ratePerReplica: 1, durationMs: 1, preloadItems: 1_000,
       thresholds: { divergentReplicas: ['value==0'], coldLoadMs: ['p(95)<5000'] }
+    },
+    soak: {
+      // About a minute at 1 op/s per replica with a heap sample every 5 s: long enough to catch a client keeping every update.
+      swarm: { contexts: 2, replicasPerPage: 1, nodeReplicas: 2 },
+      ratePerReplica: 1, durationMs: 60_000,
+      thresholds: {
+        lostOps: ['value==0'], phantomOps: ['value==0'], divergentReplicas: ['value==0'],
+        opSuccessRate: ['value>0.99'], unexpectedDisconnects: ['value<10'], clientLeaks: ['value==0'], serverLeak: ['value==0']
+      }
+    },
+    opfs: {
+      // No swarm and no workload: one harness page runs the stores side by side.
+      swarm: { contexts: 1, replicasPerPage: 1, nodeReplicas: 0 },
+      ratePerReplica: 1, durationMs: 1,
+      // 10 items: one sample per batch call, 100 rounds. 100 / 1000 items: one sample per single-item call
+      // (batches of 1000 take seconds per round in Firefox), 1 round, and 100 list calls.
+      storeBench: {
+        sizes: [
+          { items: 10, rounds: 100, sample: 'batch' },
+          { items: 100, rounds: 1, sample: 'item', listCalls: 100 },
+          { items: 1000, rounds: 1, sample: 'item', listCalls: 100 }
+        ],
+        // Per store and size (idle 2-core host: Firefox OPFS needs about 13 s at 1000 items, Chromium 5 s);
+        // a plan that does not fit makes the run invalid (fewer than 100 samples). At most about 2.5 min per browser.
+        budgetMs: 25_000
+      },
+      thresholds: { opfsStoreErrors: ['value==0'] }
+    },
+    persist: {
+      // The first page's replicas reload twice (after online edits, then after offline edits), cut off each time.
+      swarm: { contexts: 2, replicasPerPage: 2, nodeReplicas: 1 },
+      ratePerReplica: 3, durationMs: 3_000, store: 'opfs-worker',
+      thresholds: {
+        lostOps: ['value==0'], phantomOps: ['value==0'], divergentReplicas: ['value==0'],
+        persistNotRestored: ['value==0'], persistRestoreMs: ['p(95)<10000']
+      }
     }
   }
 }

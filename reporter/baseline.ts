@@ -11,11 +11,14 @@
 import fs from 'node:fs'
 import { z } from 'zod'
 import type { Regression, Regressions, Summary, SummaryTest } from './summary.ts'
+import { verdictSchema } from '../metrics/test-metrics.ts'
 
 /** The headline figures of one test × project: `propagationMs.p95`, `convergenceMs`, `opSuccessRate`… */
 export const headlineTestSchema = z.object({
   title: z.string(),
   project: z.string(),
+  /** So a comparison can mark figures of an invalid or failed test (absent in older files). */
+  verdict: verdictSchema.optional(),
   figures: z.record(z.string(), z.number())
 })
 export type HeadlineTest = z.infer<typeof headlineTestSchema>
@@ -68,7 +71,7 @@ export const headlineFigures = (test: SummaryTest): Record<string, number> => {
 /** Headline figures of every test that produced any. */
 export const headlineTests = (summary: Summary): HeadlineTest[] =>
   summary.tests
-    .map(t => ({ title: t.title, project: t.project, figures: headlineFigures(t) }))
+    .map(t => ({ title: t.title, project: t.project, verdict: t.verdict, figures: headlineFigures(t) }))
     .filter(t => Object.keys(t.figures).length > 0)
 
 /** @return {Baseline} the baseline that `summary` would make */

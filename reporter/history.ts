@@ -18,6 +18,9 @@ export const historyLineSchema = z.object({
   time: z.string(),
   gitRevision: z.string().nullable(),
   profile: z.string(),
+  /** The stack: client and target (absent in lines of older runs). */
+  client: z.string().optional(),
+  target: z.string().optional(),
   tests: z.array(headlineTestSchema)
 })
 export type HistoryLine = z.infer<typeof historyLineSchema>
@@ -29,6 +32,8 @@ export const historyLine = (summary: Summary): HistoryLine => ({
   time: summary.run.startedAt,
   gitRevision: summary.run.gitRevision,
   profile: summary.run.profile,
+  client: summary.run.client,
+  target: summary.run.target,
   tests: headlineTests(summary)
 })
 

@@ -116,7 +116,9 @@ export default class SyncstormReporter implements Reporter {
     fs.rmSync(latest, { force: true, recursive: true })
     fs.symlinkSync(id, latest)
     const failed = tests.filter(t => t.verdict === 'fail').length
-    console.log(`syncstorm: ${tests.length} test(s), ${failed} failed verdict(s); summary at ${path.relative(process.cwd(), path.join(latest, 'summary.json'))}`)
+    // Invalid (a saturated generator) is neither pass nor fail: its test failed with the reason, and it is counted apart.
+    const invalid = tests.filter(t => t.verdict === 'invalid').length
+    console.log(`syncstorm: ${tests.length} test(s), ${failed} failed verdict(s)${invalid > 0 ? `, ${invalid} invalid (generator saturated: rerun on a quieter or bigger machine)` : ''}; summary at ${path.relative(process.cwd(), path.join(latest, 'summary.json'))}`)
     const regressed = summary.regressions?.items.filter(i => i.status === 'fail') ?? []
     for (const r of regressed) console.log(`syncstorm: regression ${r.project} › ${r.title}: ${r.figure} ${r.baseline} → ${r.current} (${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%)`)
     return regressed.length > 0 ? { status: 'failed' } : undefined

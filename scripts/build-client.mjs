@@ -2,6 +2,7 @@
 //   client/harness/page.ts           -> dist/harness/page.js   (the harness page)
 //   client/store/opfs-worker.worker.ts -> dist/harness/opfs-worker.js (sync access handle worker)
 //   tests/browser/**/*.page.ts       -> dist/test-pages/<name>.js (pages of the client's own browser tests)
+//   client/adapters/registry.json    -> dist/harness/adapters/<name>.js (one harness page per shipped adapter)
 import { build } from 'esbuild'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -16,8 +17,16 @@ const testPages = fs.existsSync(path.join(root, 'tests/browser'))
 
 const common = { bundle: true, format: 'esm', target: ['chrome110', 'firefox115', 'safari16'], sourcemap: 'inline', logLevel: 'warning', absWorkingDir: root }
 
+const adapters = Object.entries(JSON.parse(fs.readFileSync(path.join(root, 'client/adapters/registry.json'), 'utf8')))
+// Same entry as fixtures/client.ts builds for an adapter given by path.
+const adapterEntry = (name, file) => ({
+  contents: `import adapter from ${JSON.stringify(`./${file}`)}\nimport { installAdapterPage } from './client/harness/adapter-page.ts'\ninstallAdapterPage(adapter, ${JSON.stringify(name)})\n`,
+  resolveDir: root, sourcefile: `adapter-page-${name}.ts`, loader: 'ts'
+})
+
 const started = Date.now()
 await Promise.all([
+  ...adapters.map(([name, file]) => build({ ...common, stdin: adapterEntry(name, file), outfile: path.join(out, 'harness/adapters', `${name}.js`) })),
   build({ ...common, entryPoints: ['client/harness/page.ts'], outfile: path.join(out, 'harness/page.js') }),
   build({ ...common, entryPoints: ['client/store/opfs-worker.worker.ts'], outfile: path.join(out, 'harness/opfs-worker.js') }),
   ...testPages.map(rel => build({
@@ -26,4 +35,4 @@ await Promise.all([
     outfile: path.join(out, 'test-pages', path.basename(rel, '.page.ts') + '.js')
   }))
 ])
-console.log(`built browser bundles in ${Date.now() - started} ms (harness, opfs worker, ${testPages.length} test page(s))`)
+console.log(`built browser bundles in ${Date.now() - started} ms (harness, opfs worker, ${adapters.length} adapter page(s), ${testPages.length} test page(s))`)

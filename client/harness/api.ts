@@ -36,7 +36,12 @@ export const connectOptionsSchema = z.object({
   heartbeat: z.union([
     z.object({ intervalMs: z.number().positive(), timeoutMs: z.number().positive() }),
     z.literal(false)
-  ]).default({ intervalMs: 5_000, timeoutMs: 15_000 })
+  ]).default({ intervalMs: 5_000, timeoutMs: 15_000 }),
+  /**
+   * DELIBERATE BUG for the leak detector's self-test: keep every received update,
+   * its Yjs transaction and its decoded structs forever, as a never-trimmed debug log would.
+   */
+  leakReceivedUpdates: z.boolean().default(false)
 })
 export type ConnectOptions = z.input<typeof connectOptionsSchema>
 export type ResolvedConnectOptions = z.infer<typeof connectOptionsSchema>
@@ -77,6 +82,8 @@ export const replicaStatsSchema = z.object({
   pendingAcks: z.number(),
   restoredFromStore: z.object({ at: z.number(), updates: z.number(), beforeNetwork: z.boolean() }).optional(),
   storeTimings: z.array(storeTimingSchema),
+  /** Store writes queued and not yet durable (absent without a store): 0 means a reload now loses nothing. */
+  storePending: z.number().int().nonnegative().optional(),
   errors: z.array(z.string())
 })
 export type ReplicaStats = z.infer<typeof replicaStatsSchema>
@@ -90,7 +97,13 @@ export const storeBenchOptionsSchema = z.object({
   store: z.enum(['opfs-main', 'opfs-worker', 'indexeddb']),
   items: z.number().int().positive(),
   itemBytes: z.number().int().positive().default(1024),
-  iterations: z.number().int().positive().max(10_000)
+  iterations: z.number().int().positive().max(10_000),
+  /** What one sample is (client/store/bench.ts): one call carrying all items, or one call per item. */
+  sample: z.enum(['batch', 'item']).default('batch'),
+  /** list() calls per round; each is one list sample. */
+  listCalls: z.number().int().positive().max(10_000).default(1),
+  /** No round (and in item mode no call) starts once this much time has passed; `rounds` counts the complete ones. */
+  budgetMs: z.number().positive().optional()
 })
 export type StoreBenchOptions = z.input<typeof storeBenchOptionsSchema>
 
@@ -99,6 +112,10 @@ export const storeBenchResultSchema = z.object({
   store: z.string(),
   items: z.number(),
   samplesMs: z.object({ write: z.array(z.number()), read: z.array(z.number()), list: z.array(z.number()), delete: z.array(z.number()) }),
+  /** Rounds completed (fewer than asked when the budget ran out or the store failed). */
+  rounds: z.number().int().nonnegative().optional(),
+  /** Isolated pages time in 5-20 µs steps; others in 100 µs (Chromium) or 1 ms (Firefox). */
+  crossOriginIsolated: z.boolean().optional(),
   error: z.string().optional()
 })
 export type StoreBenchResult = z.infer<typeof storeBenchResultSchema>

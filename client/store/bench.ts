@@ -1,14 +1,27 @@
 /**
- * The OPFS latency benchmark (DESIGN §4): per round on a fresh namespace,
- * write `items` values of `itemBytes` random bytes in one batch, read them all,
- * list, delete them all. One sample = the time of one whole batch, in ms.
- * The suite builds histograms from the raw samples.
+ * The OPFS latency benchmark (DESIGN §4). Each round, on a fresh namespace,
+ * writes `items` values of `itemBytes` random bytes, reads them all back
+ * (checking them), lists the keys `listCalls` times, and deletes them all.
+ * What one sample is depends on `sample`:
+ *
+ *   batch  one store call carrying all `items` entries or keys: one write,
+ *          one read and one delete sample per round
+ *   item   one store call carrying one entry or key, made `items` times in a
+ *          row: `items` write, read and delete samples per round, taken on a
+ *          store that holds up to `items` keys
+ *
+ * A list sample is always one list() of a store holding `items` keys. Samples
+ * are in ms; the suite builds histograms from them. With `budgetMs`, nothing
+ * new starts after the budget: a cut round keeps its samples so far but is
+ * not counted in `rounds`.
  *
  * @module client/store/bench
  */
 import { storeBenchOptionsSchema, type StoreBenchOptions, type StoreBenchResult } from '../harness/api.ts'
 import { openStore, type OpenStoreOptions } from './open.ts'
 import { StoreError, type KeyValueStore, type StoreEntry } from './store.ts'
+
+type Samples = StoreBenchResult['samplesMs']
 
 /** getRandomValues fills at most 65536 bytes per call. */
 const randomBytes = (sizeBytes: number): Uint8Array => {
@@ -23,21 +36,46 @@ const timeMs = async (fn: () => Promise<unknown>): Promise<number> => {
   return performance.now() - started
 }
 
-const oneRound = async (store: KeyValueStore, entries: StoreEntry[], samplesMs: StoreBenchResult['samplesMs']): Promise<void> => {
-  const keys = entries.map(entry => entry.key)
-  samplesMs.write.push(await timeMs(() => store.put(entries)))
-  let values: Array<Uint8Array | undefined> = []
-  samplesMs.read.push(await timeMs(async () => { values = await store.get(keys) }))
-  // A store that lost or changed a value must not produce figures.
+/** A store that lost or changed a value must not produce figures. */
+const checkValues = (store: KeyValueStore, entries: StoreEntry[], values: Array<Uint8Array | undefined>): void => {
   values.forEach((value, i) => {
-    if (value?.byteLength !== entries[i]!.value.byteLength || value[0] !== entries[i]!.value[0]) {
-      throw new StoreError('io', store.kind, `the benchmark read back a different value for key "${keys[i]}": the store lost a write, so its figures are void.`)
+    const expected = entries[i]!.value
+    if (value?.byteLength !== expected.byteLength || value[0] !== expected[0] || value[value.length - 1] !== expected[expected.length - 1]) {
+      throw new StoreError('io', store.kind, `the benchmark read back a different value for key "${entries[i]!.key}": the store lost a write, so its figures are void.`)
     }
   })
-  let listed: string[] = []
-  samplesMs.list.push(await timeMs(async () => { listed = await store.list() }))
-  if (listed.length !== keys.length) throw new StoreError('io', store.kind, `the benchmark listed ${listed.length} keys instead of ${keys.length}: the store's list is wrong, so its figures are void.`)
-  samplesMs.delete.push(await timeMs(() => store.delete(keys)))
+}
+
+/**
+ * Times one call with every part (batch) or one call per part (item).
+ * @return {Promise<boolean>} false when the deadline passed before every part was timed
+ */
+const timeCalls = async <T>(mode: 'batch' | 'item', parts: T[], call: (parts: T[]) => Promise<unknown>, into: number[], deadline: number): Promise<boolean> => {
+  if (mode === 'batch') {
+    into.push(await timeMs(() => call(parts)))
+    return true
+  }
+  for (const part of parts) {
+    if (performance.now() >= deadline) return false
+    into.push(await timeMs(() => call([part])))
+  }
+  return true
+}
+
+/** @return {Promise<boolean>} false when the round was cut short by the deadline (its samples so far are kept) */
+const oneRound = async (store: KeyValueStore, entries: StoreEntry[], mode: 'batch' | 'item', listCalls: number, samplesMs: Samples, deadline: number): Promise<boolean> => {
+  const keys = entries.map(entry => entry.key)
+  if (!await timeCalls(mode, entries, part => store.put(part), samplesMs.write, deadline)) return false
+  const values: Array<Uint8Array | undefined> = []
+  if (!await timeCalls(mode, keys, async part => { values.push(...await store.get(part)) }, samplesMs.read, deadline)) return false
+  checkValues(store, entries, values)
+  for (let call = 0; call < listCalls; call++) {
+    if (performance.now() >= deadline) return false
+    let listed: string[] = []
+    samplesMs.list.push(await timeMs(async () => { listed = await store.list() }))
+    if (listed.length !== keys.length) throw new StoreError('io', store.kind, `the benchmark listed ${listed.length} keys instead of ${keys.length}: the store's list is wrong, so its figures are void.`)
+  }
+  return await timeCalls(mode, keys, part => store.delete(part), samplesMs.delete, deadline)
 }
 
 /**
@@ -47,15 +85,23 @@ const oneRound = async (store: KeyValueStore, entries: StoreEntry[], samplesMs: 
  * @return {Promise<StoreBenchResult>} with `error` (and the samples so far) when the store failed or is unsupported here
  */
 export const runStoreBench = async (options: StoreBenchOptions, storeOptions: OpenStoreOptions = {}): Promise<StoreBenchResult> => {
-  const { store: kind, items, itemBytes, iterations } = storeBenchOptionsSchema.parse(options)
-  const result: StoreBenchResult = { store: kind, items, samplesMs: { write: [], read: [], list: [], delete: [] } }
+  const { store: kind, items, itemBytes, iterations, sample, listCalls, budgetMs } = storeBenchOptionsSchema.parse(options)
+  const result: StoreBenchResult = {
+    store: kind,
+    items,
+    samplesMs: { write: [], read: [], list: [], delete: [] },
+    rounds: 0,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true
+  }
   const namespace = `bench-${kind}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+  const deadline = budgetMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + budgetMs
   let store: KeyValueStore | undefined
   try {
     store = await openStore(kind, namespace, storeOptions)
-    for (let round = 0; round < iterations; round++) {
+    for (let round = 0; round < iterations && performance.now() < deadline; round++) {
       const entries = Array.from({ length: items }, (_, i) => ({ key: `item-${String(i).padStart(6, '0')}`, value: randomBytes(itemBytes) }))
-      await oneRound(store, entries, result.samplesMs)
+      if (!await oneRound(store, entries, sample, listCalls, result.samplesMs, deadline)) break
+      result.rounds = round + 1
     }
   } catch (err) {
     if (!(err instanceof StoreError)) throw err

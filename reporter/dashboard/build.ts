@@ -12,6 +12,7 @@ import type { Summary } from '../summary.ts'
 import type { HistoryLine } from '../history.ts'
 import { compareWithBaseline, defaultRegressionThresholds, type Baseline } from '../baseline.ts'
 import { jsonForScript, esc } from './html.ts'
+import { stacksSection } from './stacks.ts'
 import {
   browserSection, convergenceSection, detailSection, environmentSection, headerSection, heapSection, historySection,
   latencySection, opfsSection, otherSeriesSection, regressionSection, serverSection, verdictSection, type SectionContext
@@ -71,7 +72,7 @@ export const buildDashboard = (summary: Summary, options: DashboardOptions = {})
   }
   const sections = [
     verdictSection, regressionSection, latencySection, convergenceSection, browserSection, heapSection,
-    serverSection, otherSeriesSection, opfsSection, historySection, detailSection, environmentSection
+    serverSection, otherSeriesSection, opfsSection, historySection, (c: SectionContext) => stacksSection(c.history), detailSection, environmentSection
   ].map(s => s(ctx)).filter(s => s !== '')
   const nav = sections.map(s => /<section id="([^"]+)"><h2>([^<]*)<\/h2>/.exec(s)).flatMap(m => m === null ? [] : [`<a href="#${m[1]}">${m[2]}</a>`]).join('')
   return `<!doctype html>

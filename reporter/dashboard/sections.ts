@@ -174,10 +174,16 @@ const seriesNames = (test: SummaryTest, match: (name: string) => boolean): strin
 /** Heap per replica over time, with each fitted slope dashed and listed with its confidence interval. */
 export const heapSection = (ctx: SectionContext): string => {
   const blocks = sortedTests(ctx.summary.tests).flatMap(t => {
-    const names = seriesNames(t, n => n.startsWith('heap.'))
+    // The server's post-GC heap is fitted like a page's: it sits beside them with its own line.
+    const names = seriesNames(t, n => n.startsWith('heap.') || n === 'server.heapBytes')
     if (names.length === 0) return []
-    const fits = names.flatMap(n => t.fits?.[n] === undefined ? [] : [[esc(n), `${esc(fmtBytes(t.fits[n]!.slopePerMin))}/min`, `${esc(fmtBytes(t.fits[n]!.ciLow))} … ${esc(fmtBytes(t.fits[n]!.ciHigh))} /min`]])
-    return [chart(ctx, seriesChart('', `heap: ${t.title} [${t.project}]`, t, names)) + (fits.length > 0 ? table(['series', 'slope', '95% CI'], fits, 'num') : '')]
+    const fits = names.flatMap(n => {
+      const fit = t.fits?.[n]
+      if (fit === undefined) return []
+      const perOp = fit.slopePerOp === undefined ? '—' : `${esc(fmtBytes(fit.slopePerOp))}/op (${esc(fmtBytes(fit.ciLowPerOp))} … ${esc(fmtBytes(fit.ciHighPerOp))})`
+      return [[esc(n), `${esc(fmtBytes(fit.slopePerMin))}/min`, `${esc(fmtBytes(fit.ciLow))} … ${esc(fmtBytes(fit.ciHigh))} /min`, perOp, fit.leak === undefined ? '—' : fit.leak ? '<b>leak</b>' : 'no']]
+    })
+    return [chart(ctx, seriesChart('', `heap: ${t.title} [${t.project}]`, t, names)) + (fits.length > 0 ? table(['series', 'slope', 'CI', 'per op (CI)', 'leak'], fits, 'num') : '')]
   })
   return blocks.length === 0 ? '' : section('heap', 'Heap over time', blocks.join(''))
 }
@@ -198,30 +204,8 @@ export const otherSeriesSection = (ctx: SectionContext): string => {
   return blocks.length === 0 ? '' : section('series', 'Other series', blocks.join(''))
 }
 
-const opfsPattern = /^opfs\.(opfs-main|opfs-worker|indexeddb)\.([^.]+)\.(.+)$/
-const stores = ['opfs-main', 'opfs-worker', 'indexeddb'] as const
-
-/** OPFS (main thread, worker) against IndexedDB per test × browser: p50/p95 and their ratio to IndexedDB. */
-export const opfsSection = (ctx: SectionContext): string => {
-  const blocks = sortedTests(ctx.summary.tests).flatMap(t => {
-    const cells = new Map<string, Partial<Record<(typeof stores)[number], { p50: number, p95: number }>>>()
-    for (const [name, figure] of Object.entries(t.figures)) {
-      const m = opfsPattern.exec(name)
-      if (m === null || figure === null || typeof figure === 'number') continue
-      const key = `${m[2]} × ${m[3]}`
-      cells.set(key, { ...cells.get(key), [m[1] as (typeof stores)[number]]: { p50: figure.p50, p95: figure.p95 } })
-    }
-    if (cells.size === 0) return []
-    const ratio = (a: number | undefined, b: number | undefined): string => a === undefined || b === undefined || b <= 0 ? '—' : `×${fmtNum(a / b)}`
-    const rows = [...cells].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([key, s]) => [
-      esc(key),
-      ...stores.map(st => s[st] === undefined ? '—' : `${fmtNum(s[st]!.p50)} / ${fmtNum(s[st]!.p95)} ms`),
-      ...(['opfs-main', 'opfs-worker'] as const).map(st => `${ratio(s[st]?.p50, s.indexeddb?.p50)} / ${ratio(s[st]?.p95, s.indexeddb?.p95)}`)
-    ])
-    return [`<h3>${esc(t.title)} [${esc(t.project)}]</h3>` + table(['op × items', ...stores.map(s => `${s} p50 / p95`), 'opfs-main ÷ indexeddb', 'opfs-worker ÷ indexeddb'], rows, 'num')]
-  })
-  return blocks.length === 0 ? '' : section('opfs', 'OPFS against IndexedDB', blocks.join(''))
-}
+/** OPFS against IndexedDB per browser, and store latency under load: its own module. */
+export { opfsSection } from './opfs-section.ts'
 
 const pct = (n: number): string => `${n >= 0 ? '+' : '−'}${fmtNum(Math.abs(n))}%`
 

@@ -14,9 +14,9 @@ test('churn: replicas leave and join while the others write; nothing a departed 
   await test.step('assert: thresholds', async () => { expectVerdict(recorder, scenario.thresholds) })
 })
 
-test('flood: many replicas connect at once, all sync, then write and converge', { tag: '@flood' }, async ({ swarm, workload, oracle, recorder, profile, target }) => {
+test('flood: many replicas connect at once, all sync, then write and converge', { tag: '@flood' }, async ({ swarm, workload, oracle, recorder, profile, target, client }) => {
   const scenario = profile.scenarios.flood
-  await runFloodScenario({ swarm, workload, oracle, recorder, profile, target }, scenario)
+  await runFloodScenario({ swarm, workload, oracle, recorder, profile, target, client }, scenario)
   await test.step('assert: thresholds', async () => { expectVerdict(recorder, scenario.thresholds) })
 })
 

@@ -1,17 +1,17 @@
 import { test, expectVerdict } from '../../fixtures/index.ts'
 import { clientOptions } from '../../fixtures/convergence-scenario.ts'
 import { recordConvergence } from '../../fixtures/verdict.ts'
-import { createNodeHost } from '../../client/harness/node-host.ts'
 import { firstSyncMs } from '../../oracle/figures.ts'
 import type { WorkloadOp } from '../../model/todo-doc.ts'
 
-test('cold sync: fresh replicas load a large preloaded document', { tag: '@coldsync' }, async ({ swarm, oracle, recorder, profile, target }) => {
+test('cold sync: fresh replicas load a large preloaded document', { tag: '@coldsync' }, async ({ swarm, oracle, recorder, profile, target, client }) => {
   const scenario = profile.scenarios.coldsync
   const items = scenario.preloadItems ?? 1_000
   const connect = clientOptions(profile)
 
   await test.step(`arrange: preload ${items} todos on the target`, async () => {
-    const loader = createNodeHost()
+    // The client under test preloads: another stack's server may not speak the reference protocol.
+    const loader = client.createNodeHost()
     try {
       await loader.connect({ ...connect, replicaId: 'preloader', url: target.url, docName: target.docName })
       await loader.waitSynced('preloader', 15_000)

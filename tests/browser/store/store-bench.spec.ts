@@ -31,7 +31,7 @@ const formatTable = (browserName: string, results: StoreBenchResult[]): string =
     const cells = ops.map(op => {
       const p50 = percentile(result.samplesMs[op], 0.5)
       const ratio = baseline === undefined ? NaN : p50 / percentile(baseline.samplesMs[op], 0.5)
-      // Firefox clamps timers to 1 ms, so a baseline p50 can be 0: no ratio then.
+      // A page that is not cross-origin isolated gets 1 ms timers in Firefox, so a baseline p50 can be 0: no ratio then.
       return `${p50.toFixed(2)} / ${percentile(result.samplesMs[op], 0.95).toFixed(2)} (${Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'n/a'})`
     })
     lines.push([result.store, String(result.items), ...cells].map(cell => cell.padEnd(26)).join(''))

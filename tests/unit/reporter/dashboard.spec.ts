@@ -96,10 +96,11 @@ test('the verdict table lists failures first and tests that never ran last, with
 test('OPFS is compared with IndexedDB, heap fits are drawn, per-browser headlines are merged', () => {
   const html = buildDashboard(syntheticSummary())
   const opfs = /<section id="opfs">([\s\S]*?)<\/section>/.exec(html)![1]!
-  expect(opfs).toContain('put × 100')
+  expect(opfs).toContain('<h3>chromium</h3>')
+  expect(opfs).toContain('<td>write</td><td>100</td><td>one single-item call</td>')
   expect(opfs).toContain('×0.5 / ×0.5') // opfs-main p50 10 vs 20, p95 30 vs 60
   expect(opfs).toContain('×0.75 / ×0.55')
-  expect(opfs).toContain('<td>get × 100</td><td>—</td><td>—</td><td>4 / 8 ms</td><td>— / —</td>')
+  expect(opfs).toContain('<td>read</td><td>100</td><td>one single-item call</td><td>—</td><td><span class="bad">not measurable</span>: opfs-worker does not run in chromium: no Worker</td><td>4.00 / 8.00 ms <span class="tags">n=100</span></td><td>— / —</td>')
   const heap = chartsOf(html).find(c => c.title.startsWith('heap:'))!
   expect(heap.series.map(s => s.label)).toEqual(['heap.r1', 'heap.r1 fit', 'heap.r2', 'heap.r2 fit'])
   expect(heap.series[1]!.dash).toBe(true)

@@ -1,0 +1,156 @@
+/**
+ * The adapter contract: the per-replica minimum a sync stack must offer for
+ * the suite to use its client as a replica. A generic host
+ * (client/adapter/adapter-client.ts with client/replica-host.ts) wraps any
+ * adapter and provides the full harness API (schedules, history, seen
+ * times, stats), so every scenario runs unchanged.
+ *
+ * An adapter module's default export is an `Adapter`. The same module is
+ * bundled for the harness page and, where it runs in Node, imported for Node
+ * replicas; the host injects the WebSocket class either way.
+ *
+ * Every value an adapter returns crosses a trust boundary and is parsed with
+ * the schemas below; a malformed value fails with one sentence that names the
+ * adapter and the field.
+ *
+ * @module client/adapter/contract
+ */
+import { z } from 'zod'
+import { connectionStateSchema, type ResolvedConnectOptions } from '../harness/api.ts'
+import type { WorkloadOp } from '../../model/todo-doc.ts'
+import type { WebSocketConstructor } from '../sync-client.ts'
+
+/** What the stack can do; a scenario that needs a missing one reports its figure not-measurable. */
+export const capabilitiesSchema = z.object({
+  /** The server confirms durable writes per op (onAck). */
+  acks: z.boolean(),
+  /** The client persists to a local store and restores from it. */
+  store: z.boolean(),
+  /** Presence/awareness messages. */
+  awareness: z.boolean(),
+  /** The client detects a dead (half-open) connection by itself. */
+  heartbeat: z.boolean()
+})
+export type Capabilities = z.infer<typeof capabilitiesSchema>
+
+const fn = z.custom<(...args: never[]) => unknown>(value => typeof value === 'function', 'must be a function')
+
+/** The adapter module's default export, as checked when it is loaded. */
+export const adapterSchema = z.object({
+  name: z.string().regex(/^[\w.-]{1,64}$/, 'name uses 1-64 letters, digits, _ . -'),
+  capabilities: capabilitiesSchema,
+  connect: fn
+})
+
+/** The replica `connect` resolves with, as checked before it is used. */
+export const adapterReplicaSchema = z.object({ apply: fn, state: fn, opIds: fn, close: fn })
+
+/**
+ * The document every stack is digested by: canonical JSON of exactly this
+ * shape (model/digest.ts), so digests of one stack compare across replicas,
+ * the fresh client and the server.
+ */
+export const docStateSchema = z.object({
+  todos: z.record(z.string(), z.object({ title: z.string(), done: z.boolean(), createdBy: z.string() }).strict()),
+  /** Grow-only: op id -> 'c' | 'u' | 'd'. */
+  ops: z.record(z.string(), z.enum(['c', 'u', 'd']))
+}).strict()
+export type DocState = z.infer<typeof docStateSchema>
+
+export const opIdListSchema = z.array(z.string())
+
+/**
+ * A connection change as an adapter reports it. The host numbers attempts
+ * and names 'connecting' reasons ('initial', 'reconnect') itself; the reason
+ * of a 'closed' is kept (e.g. 'server-close:1006').
+ */
+export const connectionChangeSchema = z.object({ state: connectionStateSchema, reason: z.string().max(500) })
+export type ConnectionChange = z.infer<typeof connectionChangeSchema>
+
+/** What the host passes to `connect`. */
+export interface AdapterConnectOptions {
+  replicaId: string
+  /** ws:// base URL; the adapter decides how the document name goes in (y-websocket: as the path). */
+  url: string
+  docName: string
+  /** Put these in the URL query: the fault proxy targets replicas by `clientId`. */
+  query: Record<string, string>
+  /** The suite's client settings; an adapter uses what its SDK supports. */
+  options: ResolvedConnectOptions
+}
+
+/** Where a replica reports what happens to it; the host checks every report. Call them from the start: 'connecting' may come before connect returns. */
+export interface AdapterReports {
+  /** 'connecting' → 'open' → 'synced' (first full sync of this connection) → 'closed'. */
+  connectionState: (change: ConnectionChange) => void
+  /** Op ids that arrived from the server, when they become visible here. */
+  remoteOps: (opIds: string[]) => void
+  /** Op ids the server confirmed durable; only when capabilities.acks. */
+  ack: (opIds: string[]) => void
+}
+
+export interface AdapterEnv {
+  /** The WebSocket class to use: instrumented per replica (bytes, messages); `ws` in Node. */
+  WebSocket: WebSocketConstructor
+  /** The suite's clock (epoch ms, sub-ms). */
+  now: () => number
+  report: AdapterReports
+}
+
+/** One replica of the stack under test. */
+export interface AdapterReplica {
+  /** Applies one workload op locally now; its op id must land in `ops` with its effect. */
+  apply: (op: WorkloadOp) => unknown
+  /** The document as canonical plain data. */
+  state: () => DocState
+  /** Every op id this replica holds. */
+  opIds: () => string[]
+  /** Closes the socket and clears every timer. */
+  close: () => Promise<void> | void
+}
+
+export interface Adapter {
+  name: string
+  capabilities: Capabilities
+  connect: (options: AdapterConnectOptions, env: AdapterEnv) => Promise<AdapterReplica> | AdapterReplica
+}
+
+/** Fixes for the fields adapters get wrong most, keyed by field. */
+const hints: Record<string, string> = {
+  opIds: 'return an array of op id strings',
+  state: 'return { todos: { [todoId]: { title, done, createdBy } }, ops: { [opId]: "c" | "u" | "d" } }',
+  connect: 'resolve with an object that has apply, state, opIds and close',
+  connectionState: 'report { state: "connecting" | "open" | "synced" | "closed", reason }',
+  ack: 'report an array of op id strings',
+  remoteOps: 'report an array of op id strings',
+  module: 'export default { name, capabilities: { acks, store, awareness, heartbeat }, connect }'
+}
+
+const describeValue = (value: unknown): string =>
+  value === null || value === undefined ? String(value) : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
+
+/**
+ * Parses what an adapter returned, or throws one sentence naming the adapter,
+ * the field and the fix, e.g. "adapter example-lww returned opIds as a string;
+ * return an array of op id strings."
+ * @param {string} adapterName
+ * @param {string} field one of the hint keys
+ */
+export const checkAdapterValue = <T>(adapterName: string, field: keyof typeof hints, schema: z.ZodType<T>, value: unknown): T => {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const where = issue.path.length === 0 ? '' : ` (at ${issue.path.join('.')}: ${issue.message})`
+  throw new Error(`adapter ${adapterName} returned ${field} as ${describeValue(value)}${where}; ${hints[field]}.`)
+}
+
+/**
+ * Checks an adapter module's default export.
+ * @param {unknown} candidate
+ * @param {string} source where it came from, for the message
+ */
+export const checkAdapter = (candidate: unknown, source: string): Adapter => {
+  if (candidate === undefined) throw new Error(`adapter module ${source} has no default export; ${hints.module}.`)
+  const name = typeof (candidate as { name?: unknown } | undefined)?.name === 'string' ? (candidate as { name: string }).name : source
+  return checkAdapterValue(name, 'module', adapterSchema, candidate) as Adapter
+}

@@ -1,0 +1,49 @@
+/**
+ * The `y-websocket` adapter: the official `WebsocketProvider` (y-websocket
+ * 3.x) with a Y.Doc holding the suite's todo document (model/todo-doc.ts).
+ * BroadcastChannel is off (`disableBc`): that side channel would let
+ * same-origin replicas converge without the server (DESIGN §3). The provider
+ * has no durable-write acks, so ack figures are not measurable; it closes a
+ * connection after 30 s without a message, which counts as its heartbeat.
+ *
+ * @module client/adapters/y-websocket
+ */
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { applyOp, opIdsAddedBy, opsOf } from '../../model/todo-doc.ts'
+import { docJson } from '../../model/digest.ts'
+import type { Adapter, AdapterReplica, DocState } from '../adapter/contract.ts'
+
+const statusToState = { connecting: 'connecting', connected: 'open', disconnected: 'closed' } as const
+
+const adapter: Adapter = {
+  name: 'y-websocket',
+  capabilities: { acks: false, store: false, awareness: true, heartbeat: true },
+  connect: ({ url, docName, query, options }, { WebSocket, report }): AdapterReplica => {
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(url.replace(/\/+$/, ''), docName, doc, {
+      params: query,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      maxBackoffTime: options.backoff.maxMs,
+      // Connect once the listeners are on: the first 'connecting' is emitted synchronously.
+      connect: false
+    })
+    provider.on('status', ({ status }: { status: keyof typeof statusToState }) => { report.connectionState({ state: statusToState[status], reason: status }) })
+    provider.on('sync', (synced: boolean) => { if (synced) report.connectionState({ state: 'synced', reason: 'sync' }) })
+    // The provider applies server updates with itself as the transaction origin.
+    opsOf(doc).observe(event => { if (event.transaction.origin === provider) report.remoteOps(opIdsAddedBy(event)) })
+    provider.connect()
+    return {
+      apply: op => applyOp(doc, op),
+      state: () => docJson(doc) as DocState,
+      opIds: () => [...opsOf(doc).keys()],
+      close: () => {
+        provider.destroy()
+        doc.destroy()
+      }
+    }
+  }
+}
+
+export default adapter

@@ -1,0 +1,38 @@
+/**
+ * The harness page for an adapter: scripts/build-client.mjs bundles one per
+ * adapter (dist/harness/adapters/<name>.js) with an entry that imports the
+ * adapter module and calls installAdapterPage. Like client/harness/page.ts it
+ * puts the harness API on `window.syncstorm`, with the browser's store
+ * benchmark (it measures the browser, not the client).
+ *
+ * @module client/harness/adapter-page
+ */
+import { checkAdapter } from '../adapter/contract.ts'
+import { createAdapterHost } from '../adapter/host.ts'
+import { runStoreBench } from '../store/bench.ts'
+import type { WebSocketConstructor } from '../sync-client.ts'
+import type { HarnessApi } from './api.ts'
+
+/**
+ * @param {unknown} candidate the adapter module's default export
+ * @param {string} source where it came from, for error messages
+ */
+export const installAdapterPage = (candidate: unknown, source: string): void => {
+  const adapter = checkAdapter(candidate, source)
+  const host = createAdapterHost(adapter, globalThis.WebSocket as unknown as WebSocketConstructor, `the ${adapter.name} harness page`, runStoreBench)
+  const api: HarnessApi = {
+    connect: host.connect,
+    apply: host.apply,
+    run: host.run,
+    waitSynced: host.waitSynced,
+    waitAcked: host.waitAcked,
+    digest: host.digest,
+    opIds: host.opIds,
+    stats: host.stats,
+    storeBench: host.storeBench,
+    close: host.close,
+    closeAll: host.closeAll
+  }
+  window.syncstorm = api
+  document.title = 'syncstorm harness ready'
+}

@@ -1,0 +1,71 @@
+/**
+ * The generator-saturation rule (DESIGN §4 generator health), pure: given
+ * the runner's health samples, the measured phases and the profile's bounds,
+ * was the generator saturated long enough that the figures measure the
+ * generator rather than the target? Only samples inside a measured phase
+ * count: setting up a swarm may pin the CPU without spoiling a figure.
+ *
+ * @module metrics/saturation
+ */
+import type { HealthSample } from './generator-health.ts'
+import type { GeneratorRule } from '../profiles/schema.ts'
+
+/** A measured phase, epoch ms; `to` undefined while it is still running. */
+export interface MeasuredWindow { from: number, to?: number }
+
+export interface Saturation {
+  saturated: boolean
+  /** Longest run of consecutive over-limit samples inside a measured phase, ms. */
+  longestMs: number
+  /** One sentence naming the bounds that were exceeded and by how much; absent when not saturated. */
+  reason?: string
+}
+
+const overBounds = (s: HealthSample, rule: GeneratorRule): string[] => {
+  const over: string[] = []
+  if (s.loopLagP99Ms > rule.maxLoopLagMs) over.push('loop')
+  if (s.cpuPct > rule.maxCpuPct) over.push('cpu')
+  if (s.roundTripMs !== undefined && s.roundTripMs > rule.maxRoundTripMs) over.push('rtt')
+  return over
+}
+
+/**
+ * @param {HealthSample[]} samples in time order
+ * @param {MeasuredWindow[]} windows the measured phases
+ * @param {GeneratorRule} rule bounds, how long they must be exceeded, and the sampling period
+ * @param {number} now end of a window still open
+ * @return {Saturation}
+ */
+export const saturation = (samples: HealthSample[], windows: MeasuredWindow[], rule: GeneratorRule, now = Date.now()): Saturation => {
+  const windowOf = (t: number): number => windows.findIndex(w => t >= w.from && t <= (w.to ?? now))
+  const spanMs = (first: number, last: number): number => samples[last].t - samples[first].t + rule.sampleEveryMs
+  // Longest run of consecutive over-limit samples within one window, as [first, last] indexes.
+  let longest: [number, number] | undefined
+  let runStart = -1
+  let runWindow = -1
+  for (const [i, sample] of samples.entries()) {
+    const w = windowOf(sample.t)
+    const over = w >= 0 && overBounds(sample, rule).length > 0
+    if (!over) {
+      runStart = -1
+      continue
+    }
+    if (runStart < 0 || w !== runWindow) runStart = i
+    runWindow = w
+    if (longest === undefined || spanMs(runStart, i) > spanMs(longest[0], longest[1])) longest = [runStart, i]
+  }
+  const longestMs = longest === undefined ? 0 : spanMs(longest[0], longest[1])
+  if (longest === undefined || longestMs < rule.sustainedMs) return { saturated: false, longestMs }
+  const run = samples.slice(longest[0], longest[1] + 1)
+  const peak = (pick: (s: HealthSample) => number | undefined): number => Math.max(0, ...run.map(s => pick(s) ?? 0))
+  const parts: string[] = []
+  if (run.some(s => s.loopLagP99Ms > rule.maxLoopLagMs)) parts.push(`runner event-loop lag p99 up to ${peak(s => s.loopLagP99Ms).toFixed(0)} ms (limit ${rule.maxLoopLagMs} ms)`)
+  if (run.some(s => s.cpuPct > rule.maxCpuPct)) parts.push(`host CPU up to ${peak(s => s.cpuPct).toFixed(0)}% (limit ${rule.maxCpuPct}%)`)
+  if (run.some(s => s.roundTripMs !== undefined && s.roundTripMs > rule.maxRoundTripMs)) parts.push(`browser round-trip up to ${peak(s => s.roundTripMs).toFixed(0)} ms (limit ${rule.maxRoundTripMs} ms)`)
+  const at = new Date(run[0].t).toISOString().slice(11, 19)
+  return {
+    saturated: true,
+    longestMs,
+    reason: `the generator was saturated for ${(longestMs / 1000).toFixed(1)} s of a measured phase (from ${at}, limit ${(rule.sustainedMs / 1000).toFixed(1)} s): ${parts.join(', ')}; the figures measure this machine, not the target`
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The adapter seam under the oracle: the example LWW stack (its adapter in
+ * Chromium pages and Node, its JSON relay as the target) converges and passes;
+ * its broken variant, which applies remote deletes only after a reload, must
+ * be reported as divergent, naming the replicas. The official provider
+ * (y-websocket adapter) passes against the reference server and, with
+ * BroadcastChannel off, exposes a server that drops updates.
+ */
+import { test, expect } from '../../fixtures/index.ts'
+import { runConvergenceScenario } from '../../fixtures/convergence-scenario.ts'
+import type { Scenario } from '../../profiles/schema.ts'
+
+const relay = { kind: 'command' as const, command: 'node --import tsx examples/lww-todo/server.ts --port {port} --data-dir {dataDir}', label: 'lww-todo relay' }
+
+/** Small and short, with few shared todos so that deletes hit todos other replicas hold. */
+const scenario: Scenario = {
+  swarm: { contexts: 1, pagesPerContext: 1, replicasPerPage: 2, nodeReplicas: 2 },
+  ratePerReplica: 4,
+  durationMs: 3_000,
+  mix: { create: 40, update: 30, delete: 15, read: 15 },
+  sharedTodos: 5,
+  thresholds: {}
+}
+
+test.describe('the example LWW adapter, given by path as a team gives its own', () => {
+  // A path, not the shipped name: its harness page is bundled on the fly.
+  test.use({ targetSpec: relay, clientSpec: 'examples/lww-todo/adapter.ts' })
+  test('the oracle passes the example stack, with acks', async ({ swarm, workload, oracle, recorder, profile, client }) => {
+    expect(client.name).toBe('example-lww')
+    const result = await runConvergenceScenario({ swarm, workload, oracle, recorder, profile }, scenario)
+    expect(result.verdict.message).toMatch(/^converged/)
+    expect(result.convergenceMs).not.toBeNull()
+    expect(result.history.ackMode).toBe('ack')
+    expect(result.history.writes).toBeGreaterThan(10)
+    expect(recorder.metrics.client).toBe('example-lww')
+  })
+})
+
+test.describe('the broken example adapter (remote deletes only after a reload)', () => {
+  test.use({ targetSpec: relay, clientSpec: 'example-lww-broken' })
+  test('the oracle reports the divergence it causes', async ({ swarm, workload, oracle, recorder, profile }) => {
+    const result = await runConvergenceScenario({ swarm, workload, oracle, recorder, profile: { ...profile, convergenceDeadlineMs: 5_000 } }, scenario)
+    expect(result.verdict.ok && result.convergenceMs !== null, 'the oracle passed a client that ignores remote deletes').toBe(false)
+    expect(result.verdict.divergent.length).toBeGreaterThan(0)
+    // The message names the replicas that hold deleted todos.
+    expect(result.verdict.message).toMatch(/differ from the server's state.*(chromium|node)-/)
+    await test.info().attach('oracle-message.txt', { body: result.verdict.message })
+  })
+})
+
+const faultyRelay = (fault: string) => ({ kind: 'command' as const, command: `node --import tsx tests/detectors/targets/faulty-relay.ts --port {port} --fault ${fault}`, label: `faulty-relay ${fault}` })
+
+test.describe('the y-websocket adapter', () => {
+  test.use({ clientSpec: 'y-websocket' })
+  test('the oracle passes the official provider against the reference server, acks not measurable', async ({ swarm, workload, oracle, recorder, profile }) => {
+    const result = await runConvergenceScenario({ swarm, workload, oracle, recorder, profile }, scenario)
+    expect(result.verdict.message).toMatch(/^converged/)
+    expect(result.history.ackMode).toBe('no-ack')
+    expect(recorder.metrics.notMeasurable.ackMs).toMatch(/no durable-write acks/)
+  })
+})
+
+test.describe('the y-websocket adapter against a server that drops updates', () => {
+  test.use({ clientSpec: 'y-websocket', targetSpec: faultyRelay('drop-updates:7') })
+  test('the oracle reports the loss: no BroadcastChannel hides it', async ({ swarm, workload, oracle, recorder, profile }) => {
+    const result = await runConvergenceScenario({ swarm, workload, oracle, recorder, profile: { ...profile, convergenceDeadlineMs: 5_000 } }, scenario)
+    expect(result.verdict.ok && result.convergenceMs !== null, 'the oracle passed a server that drops updates').toBe(false)
+    expect(result.verdict.message).toMatch(/op\(s\) the server does not|differ/)
+  })
+})

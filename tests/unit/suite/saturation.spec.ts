@@ -1,0 +1,42 @@
+import { test, expect } from '@playwright/test'
+import { saturation } from '../../../metrics/saturation.ts'
+import type { HealthSample } from '../../../metrics/generator-health.ts'
+import { generatorRuleSchema } from '../../../profiles/schema.ts'
+import { resolveProfile } from '../../../profiles/index.ts'
+
+const rule = generatorRuleSchema.parse({ maxLoopLagMs: 200, maxCpuPct: 95, maxRoundTripMs: 500, sustainedMs: 2_000, sampleEveryMs: 500 })
+const sample = (t: number, over: Partial<HealthSample> = {}): HealthSample => ({ t, cpuPct: 40, memUsedBytes: 1, loopLagP99Ms: 5, roundTripMs: 3, ...over })
+const series = (from: number, count: number, over: (i: number) => Partial<HealthSample>): HealthSample[] =>
+  Array.from({ length: count }, (_, i) => sample(from + i * 500, over(i)))
+
+test('sustained loop lag inside a measured phase is saturation, named with its peak', () => {
+  const samples = series(0, 20, i => i >= 4 && i < 10 ? { loopLagP99Ms: 900 } : {})
+  const result = saturation(samples, [{ from: 0, to: 10_000 }], rule)
+  expect(result.saturated).toBe(true)
+  expect(result.longestMs).toBe(3_000)
+  expect(result.reason).toMatch(/saturated for 3\.0 s .*runner event-loop lag p99 up to 900 ms \(limit 200 ms\)/)
+})
+
+test('CPU and browser round-trip count too; each bound is named', () => {
+  const cpu = saturation(series(0, 10, () => ({ cpuPct: 99 })), [{ from: 0 }], rule, 10_000)
+  expect(cpu.reason).toContain('host CPU up to 99% (limit 95%)')
+  const rtt = saturation(series(0, 10, () => ({ roundTripMs: 2_000 })), [{ from: 0, to: 5_000 }], rule)
+  expect(rtt.reason).toContain('browser round-trip up to 2000 ms (limit 500 ms)')
+})
+
+test('short spikes, and saturation outside the measured phase, do not count', () => {
+  const spikes = series(0, 20, i => i % 3 === 0 ? { loopLagP99Ms: 900, cpuPct: 100 } : {})
+  expect(saturation(spikes, [{ from: 0, to: 10_000 }], rule).saturated).toBe(false)
+  const setup = series(0, 20, i => i < 10 ? { cpuPct: 100 } : {})
+  expect(saturation(setup, [{ from: 5_000, to: 10_000 }], rule).saturated).toBe(false)
+  expect(saturation(setup, [], rule)).toEqual({ saturated: false, longestMs: 0 })
+  // A run does not continue across two measured phases.
+  const split = series(0, 20, () => ({ loopLagP99Ms: 900 }))
+  expect(saturation(split, [{ from: 0, to: 1_000 }, { from: 6_000, to: 7_000 }], rule).saturated).toBe(false)
+})
+
+test('STRESS_GENERATOR_CHECK turns the rule off or on, and a bad value is one sentence', () => {
+  expect(resolveProfile({}).profile.generator.enabled).toBe(true)
+  expect(resolveProfile({ STRESS_GENERATOR_CHECK: 'off', STRESS_PROFILE: 'heavy' }).profile.generator).toMatchObject({ enabled: false, maxLoopLagMs: 250 })
+  expect(() => resolveProfile({ STRESS_GENERATOR_CHECK: 'no' })).toThrow(/^STRESS_GENERATOR_CHECK=no is invalid: .*Fix or unset it\.$/)
+})
