@@ -11,7 +11,7 @@ import { checkAdapter } from '../adapter/contract.ts'
 import { createAdapterHost } from '../adapter/host.ts'
 import { runStoreBench } from '../store/bench.ts'
 import type { WebSocketConstructor } from '../sync-client.ts'
-import type { HarnessApi } from './api.ts'
+import { installHarness } from './install.ts'
 
 /**
  * @param {unknown} candidate the adapter module's default export
@@ -19,20 +19,5 @@ import type { HarnessApi } from './api.ts'
  */
 export const installAdapterPage = (candidate: unknown, source: string): void => {
   const adapter = checkAdapter(candidate, source)
-  const host = createAdapterHost(adapter, globalThis.WebSocket as unknown as WebSocketConstructor, `the ${adapter.name} harness page`, runStoreBench)
-  const api: HarnessApi = {
-    connect: host.connect,
-    apply: host.apply,
-    run: host.run,
-    waitSynced: host.waitSynced,
-    waitAcked: host.waitAcked,
-    digest: host.digest,
-    opIds: host.opIds,
-    stats: host.stats,
-    storeBench: host.storeBench,
-    close: host.close,
-    closeAll: host.closeAll
-  }
-  window.syncstorm = api
-  document.title = 'syncstorm harness ready'
+  installHarness(createAdapterHost(adapter, globalThis.WebSocket as unknown as WebSocketConstructor, `the ${adapter.name} harness page`, runStoreBench))
 }

@@ -9,23 +9,8 @@
 import { createReplicaHost } from '../replica-host.ts'
 import { openDocStore } from '../store/doc-store.ts'
 import { runStoreBench } from '../store/bench.ts'
-import type { HarnessApi } from './api.ts'
+import { installHarness } from './install.ts'
 
 const host = createReplicaHost({ WebSocket: globalThis.WebSocket, openDocStore, storeBench: runStoreBench, hostName: 'the harness page' })
 
-// Only the HarnessApi members: the host's direct client access stays private to the page.
-const api: HarnessApi = {
-  connect: host.connect,
-  apply: host.apply,
-  run: host.run,
-  waitSynced: host.waitSynced,
-  waitAcked: host.waitAcked,
-  digest: host.digest,
-  opIds: host.opIds,
-  stats: host.stats,
-  storeBench: host.storeBench,
-  close: host.close,
-  closeAll: host.closeAll
-}
-window.syncstorm = api
-document.title = 'syncstorm harness ready'
+installHarness(host)

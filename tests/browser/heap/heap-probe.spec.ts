@@ -3,7 +3,7 @@
  * post-GC heap figure, DOM counts, its worker's heap reported separately, and
  * a snapshot DevTools can open. Firefox and WebKit have no CDP.
  */
-import { test, expect } from '@playwright/test'
+import { test, expect } from '../../../fixtures/base.ts'
 import { PageHeapProbe } from '../../../fixtures/page-heap.ts'
 
 test('the probe samples a page and, separately, its growing worker', async ({ page, browserName }) => {
