@@ -38,7 +38,10 @@ const overBounds = (s: HealthSample, rule: GeneratorRule): string[] => {
  */
 export const saturation = (samples: HealthSample[], windows: MeasuredWindow[], rule: GeneratorRule, now = Date.now()): Saturation => {
   const windowOf = (t: number): number => windows.findIndex(w => t >= w.from && t <= (w.to ?? now))
-  const spanMs = (first: number, last: number): number => samples[last].t - samples[first].t + rule.sampleEveryMs
+  // A sample that saw a loop lag of L ms ends a stall of about L ms (no longer than the gap since the
+  // previous sample): one long block, during which no sample could be taken, counts in full.
+  const stallMs = (i: number): number => Math.min(samples[i].loopLagP99Ms, i === 0 ? Infinity : samples[i].t - samples[i - 1].t)
+  const spanMs = (first: number, last: number): number => samples[last].t - samples[first].t + Math.max(rule.sampleEveryMs, stallMs(first))
   // Longest run of consecutive over-limit samples within one window, as [first, last] indexes.
   let longest: [number, number] | undefined
   let runStart = -1

@@ -51,7 +51,8 @@ export const adapterReplicaSchema = z.object({ apply: fn, state: fn, opIds: fn, 
  * the fresh client and the server.
  */
 export const docStateSchema = z.object({
-  todos: z.record(z.string(), z.object({ title: z.string(), done: z.boolean(), createdBy: z.string() }).strict()),
+  // Fields may be missing: a replica behind a faulty server can hold half a todo, and the oracle (not the contract) must judge that.
+  todos: z.record(z.string(), z.object({ title: z.string().optional(), done: z.boolean().optional(), createdBy: z.string().optional() }).strict()),
   /** Grow-only: op id -> 'c' | 'u' | 'd'. */
   ops: z.record(z.string(), z.enum(['c', 'u', 'd']))
 }).strict()

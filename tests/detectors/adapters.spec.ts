@@ -7,7 +7,7 @@
  * BroadcastChannel off, exposes a server that drops updates.
  */
 import { test, expect } from '../../fixtures/index.ts'
-import { runConvergenceScenario } from '../../fixtures/convergence-scenario.ts'
+import { runConvergenceScenario, clientOptions } from '../../fixtures/convergence-scenario.ts'
 import type { Scenario } from '../../profiles/schema.ts'
 
 const relay = { kind: 'command' as const, command: 'node --import tsx examples/lww-todo/server.ts --port {port} --data-dir {dataDir}', label: 'lww-todo relay' }
@@ -38,11 +38,21 @@ test.describe('the example LWW adapter, given by path as a team gives its own', 
 
 test.describe('the broken example adapter (remote deletes only after a reload)', () => {
   test.use({ targetSpec: relay, clientSpec: 'example-lww-broken' })
-  test('the oracle reports the divergence it causes', async ({ swarm, workload, oracle, recorder, profile }) => {
-    const result = await runConvergenceScenario({ swarm, workload, oracle, recorder, profile: { ...profile, convergenceDeadlineMs: 5_000 } }, scenario)
+  test('the oracle reports the divergence it causes', async ({ swarm, workload, oracle, profile }) => {
+    const connect = clientOptions(profile, scenario)
+    const { replicas } = await swarm.spawn({ shape: scenario.swarm, batch: profile.contextBatch, connect })
+    await workload.run(replicas, { ratePerReplica: scenario.ratePerReplica, durationMs: 1_000, mix: scenario.mix, sharedTodos: scenario.sharedTodos })
+    await test.step('a todo every replica holds is deleted by one of them', async () => {
+      // Whatever the seeded mix did, the run now ends on a remote delete, so the bug cannot hide behind a later write.
+      const [author] = replicas
+      await author.host.call('apply', author.id, [{ kind: 'create', opId: `${author.id}:900001`, todoId: 'probe', title: 'probe' }])
+      await oracle.check({ replicas, deadlineMs: 5_000, ackDeadlineMs: profile.ackDeadlineMs, connect })
+      await author.host.call('apply', author.id, [{ kind: 'delete', opId: `${author.id}:900002`, todoId: 'probe' }])
+    })
+    const result = await oracle.check({ replicas, deadlineMs: 5_000, ackDeadlineMs: profile.ackDeadlineMs, connect })
     expect(result.verdict.ok && result.convergenceMs !== null, 'the oracle passed a client that ignores remote deletes').toBe(false)
     expect(result.verdict.divergent.length).toBeGreaterThan(0)
-    // The message names the replicas that hold deleted todos.
+    // The message names the replicas that still hold the deleted todo.
     expect(result.verdict.message).toMatch(/differ from the server's state.*(chromium|node)-/)
     await test.info().attach('oracle-message.txt', { body: result.verdict.message })
   })
@@ -65,6 +75,7 @@ test.describe('the y-websocket adapter against a server that drops updates', () 
   test('the oracle reports the loss: no BroadcastChannel hides it', async ({ swarm, workload, oracle, recorder, profile }) => {
     const result = await runConvergenceScenario({ swarm, workload, oracle, recorder, profile: { ...profile, convergenceDeadlineMs: 5_000 } }, scenario)
     expect(result.verdict.ok && result.convergenceMs !== null, 'the oracle passed a server that drops updates').toBe(false)
-    expect(result.verdict.message).toMatch(/op\(s\) the server does not|differ/)
+    // Depending on timing the dropped updates show as a stuck quiesce or as a final divergence: both are failures.
+    expect(result.verdict.message).toMatch(/stuck|op\(s\) the server does not|differ/)
   })
 })

@@ -33,7 +33,7 @@ test.describe('generator health', () => {
       recorder.measuring(true)
       await Promise.all([
         workload.run(replicas, { ratePerReplica: 2, durationMs }),
-        saturated ? busyLoop(Date.now() + durationMs, 800) : Promise.resolve()
+        saturated ? busyLoop(Date.now() + durationMs, 2_500) : Promise.resolve()
       ]).finally(() => { recorder.measuring(false) })
       const result = await oracle.check({ replicas, deadlineMs: profile.convergenceDeadlineMs, ackDeadlineMs: profile.ackDeadlineMs, connect })
       recordConvergence(recorder, result, replicas.length)

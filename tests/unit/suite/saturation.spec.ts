@@ -17,6 +17,14 @@ test('sustained loop lag inside a measured phase is saturation, named with its p
   expect(result.reason).toMatch(/saturated for 3\.0 s .*runner event-loop lag p99 up to 900 ms \(limit 200 ms\)/)
 })
 
+test('one long block of the loop, during which no sample could be taken, counts in full', () => {
+  // Samples every 500 ms, then none for 2.5 s: the sample after the block saw a 2,500 ms lag.
+  const samples = [...series(0, 4, () => ({})), sample(4_000, { loopLagP99Ms: 2_500 }), ...series(4_500, 4, () => ({}))]
+  const result = saturation(samples, [{ from: 0, to: 10_000 }], rule)
+  expect(result.saturated).toBe(true)
+  expect(result.longestMs).toBe(2_500)
+})
+
 test('CPU and browser round-trip count too; each bound is named', () => {
   const cpu = saturation(series(0, 10, () => ({ cpuPct: 99 })), [{ from: 0 }], rule, 10_000)
   expect(cpu.reason).toContain('host CPU up to 99% (limit 95%)')
