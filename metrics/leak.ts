@@ -9,7 +9,7 @@
  *
  * @module metrics/leak
  */
-import { mulberry32 } from '../workload/prng.ts'
+import { deriveSeed, mulberry32 } from '../workload/prng.ts'
 
 /** `[x, y]`: x is time in minutes or ops, y is bytes. */
 export type Point = [number, number]
@@ -119,4 +119,43 @@ export const slopeVerdict = (points: Point[], options: SlopeVerdictOptions): Slo
   const ci = bootstrapSlopeCi(kept, options)
   if (fit === undefined || ci === undefined) return undefined
   return { samples: kept.length, slope: fit.slope, intercept: fit.intercept, ciLow: ci[0], ciHigh: ci[1], leak: ci[0] > options.threshold }
+}
+
+/** Samples of one heap: `[epoch ms, bytes]`, and `[ops so far, bytes]` when ops are counted. */
+export interface HeapTrack {
+  time: Point[]
+  ops: Point[]
+}
+
+/** The leak verdict of one heap series; `undefined` fields: too few samples. */
+export interface HeapFit {
+  series: string
+  time: SlopeVerdict | undefined
+  ops: SlopeVerdict | undefined
+  leak: boolean | undefined
+}
+
+export interface HeapFitSettings {
+  warmupSamples: number
+  minSamples: number
+  bootstrapResamples: number
+  confidence: number
+}
+
+/**
+ * Fits one heap track: leak when every fit that has enough samples says so.
+ * Time is in minutes so that the slope reads as bytes per minute.
+ * @param {string} series its name (also derives the bootstrap's seed)
+ * @param {HeapTrack} track
+ * @param {HeapFitSettings} settings warm-up, minimum samples, bootstrap
+ * @param {{ bytesPerMin: number, bytesPerOp: number }} threshold leak bounds
+ * @param {number} seed the run's seed
+ */
+export const fitHeap = (series: string, track: HeapTrack, settings: HeapFitSettings, threshold: { bytesPerMin: number, bytesPerOp: number }, seed: number): HeapFit => {
+  const t0 = track.time[0]?.[0] ?? 0
+  const options = { resamples: settings.bootstrapResamples, confidence: settings.confidence, seed: deriveSeed(seed, series), warmupSamples: settings.warmupSamples, minSamples: settings.minSamples }
+  const time = slopeVerdict(track.time.map(([t, v]) => [(t - t0) / 60_000, v]), { ...options, threshold: threshold.bytesPerMin })
+  const ops = slopeVerdict(track.ops, { ...options, threshold: threshold.bytesPerOp })
+  const leak = time === undefined ? undefined : time.leak && (ops?.leak ?? true)
+  return { series, time, ops, leak }
 }

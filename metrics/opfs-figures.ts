@@ -15,6 +15,7 @@
  * @module metrics/opfs-figures
  */
 import type { LatencyHistogram } from './histogram.ts'
+import type { FigureName } from './registry.ts'
 
 export const benchStores = ['opfs-main', 'opfs-worker', 'indexeddb'] as const
 export type BenchStore = (typeof benchStores)[number]
@@ -27,10 +28,10 @@ export type RatioPercentile = 'p50' | 'p95'
 export interface BenchCell { op: BenchOp, items: number, sample: BenchSample }
 
 /** @return {string} the histogram figure of one store and cell */
-export const opfsFigure = (store: BenchStore, { op, items, sample }: BenchCell): string => `opfs.${store}.${op}.${items}.${sample}`
+export const opfsFigure = (store: BenchStore, { op, items, sample }: BenchCell): FigureName => `opfs.${store}.${op}.${items}.${sample}`
 
 /** @return {string} the ratio figure of one OPFS store and cell */
-export const opfsRatioFigure = (store: BenchStore, cell: BenchCell, p: RatioPercentile): string => `${opfsFigure(store, cell)}.ratioToIndexedDB.${p}`
+export const opfsRatioFigure = (store: BenchStore, { op, items, sample }: BenchCell, p: RatioPercentile): FigureName => `opfs.${store}.${op}.${items}.${sample}.ratioToIndexedDB.${p}`
 
 const pattern = /^opfs\.(opfs-main|opfs-worker|indexeddb)\.(write|read|list|delete)\.(\d+)\.(batch|item)(?:\.ratioToIndexedDB\.(p50|p95))?$/
 
@@ -46,17 +47,18 @@ export const parseOpfsFigure = (name: string): { store: BenchStore, cell: BenchC
 }
 
 /**
- * A store's percentile over IndexedDB's, or why there is none.
+ * A store's percentile over IndexedDB's, or why there is none: a side with
+ * no samples (it failed), or a browser clock too coarse to divide by.
  * @param {LatencyHistogram | undefined} store
  * @param {LatencyHistogram | undefined} indexedDb
  * @param {number} percentile e.g. 50
- * @return {{ ratio: number } | { notMeasurable: string }}
+ * @return {{ ratio: number } | { unavailable: string, capability?: 'fine-timers' }}
  */
-export const ratioToIndexedDb = (store: LatencyHistogram | undefined, indexedDb: LatencyHistogram | undefined, percentile: number): { ratio: number } | { notMeasurable: string } => {
-  if (store === undefined || store.count === 0) return { notMeasurable: 'the store has no samples' }
-  if (indexedDb === undefined || indexedDb.count === 0) return { notMeasurable: 'IndexedDB has no samples' }
+export const ratioToIndexedDb = (store: LatencyHistogram | undefined, indexedDb: LatencyHistogram | undefined, percentile: number): { ratio: number } | { unavailable: string, capability?: 'fine-timers' } => {
+  if (store === undefined || store.count === 0) return { unavailable: 'the store has no samples' }
+  if (indexedDb === undefined || indexedDb.count === 0) return { unavailable: 'IndexedDB has no samples' }
   const base = indexedDb.percentile(percentile)
-  if (base <= 0) return { notMeasurable: `IndexedDB's p${percentile} is 0 at this browser's timer resolution` }
+  if (base <= 0) return { unavailable: `IndexedDB's p${percentile} is 0 at this browser's timer resolution`, capability: 'fine-timers' }
   return { ratio: store.percentile(percentile) / base }
 }
 

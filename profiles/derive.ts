@@ -1,5 +1,6 @@
 /**
- * Bigger profiles are smoke plus a partial override, as data: a pure deep
+ * Profiles made from others (the bigger built-in ones, and users' own) are
+ * a base plus a partial override, as data: a pure deep
  * merge, so a scenario added to smoke appears in every derived profile with
  * smoke's values until a profile says otherwise. Validation is the caller's
  * (profiles/index.ts parses every profile with the schema).
@@ -34,9 +35,10 @@ export const deepMerge = (base: unknown, override: unknown): unknown => {
 }
 
 /**
+ * A profile made from another: `derive(smoke, { name: 'mine', description: '…', scenarios: { baseline: { durationMs: 60_000 } } })`.
  * @param {ProfileInput} base usually smoke
  * @param {DeepPartial<ProfileInput> & { name: string, description: string }} override
  * @return {ProfileInput} the derived profile, not yet validated
  */
-export const deriveProfile = (base: ProfileInput, override: DeepPartial<ProfileInput> & { name: string, description: string }): ProfileInput =>
+export const derive = (base: ProfileInput, override: DeepPartial<ProfileInput> & { name: string, description: string }): ProfileInput =>
   deepMerge(base, override) as ProfileInput

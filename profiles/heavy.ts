@@ -1,4 +1,4 @@
-import { deriveProfile } from './derive.ts'
+import { derive } from './derive.ts'
 import { medium } from './medium.ts'
 
 /**
@@ -6,7 +6,7 @@ import { medium } from './medium.ts'
  * of Node replicas plus a few dozen browser replicas, held for 5 minutes.
  * 20,000 sockets in one runner need `ulimit -n` above ~21,000 (the suite says so when it is not).
  */
-export const heavy = deriveProfile(medium, {
+export const heavy = derive(medium, {
   name: 'heavy',
   description: 'the load test plan: 10,000 concurrent sessions held 5 minutes, 5-minute workloads',
   convergenceDeadlineMs: 120_000,

@@ -1,8 +1,8 @@
-import { deriveProfile } from './derive.ts'
+import { derive } from './derive.ts'
 import { smoke } from './smoke.ts'
 
 /** A workstation: a few times smoke, half-minute runs; 1,000 sessions. Every other value is smoke's. */
-export const light = deriveProfile(smoke, {
+export const light = derive(smoke, {
   name: 'light',
   description: 'a workstation: a few times smoke, 30 s workloads, 1,000 sessions',
   convergenceDeadlineMs: 30_000,

@@ -1,8 +1,8 @@
-import { deriveProfile } from './derive.ts'
+import { derive } from './derive.ts'
 import { light } from './light.ts'
 
 /** A dedicated load machine: light × 2–5, two-minute workloads; 5,000 sessions. Every other value is light's (so smoke's). */
-export const medium = deriveProfile(light, {
+export const medium = derive(light, {
   name: 'medium',
   description: 'a dedicated load machine: 2-minute workloads, 5,000 sessions',
   convergenceDeadlineMs: 60_000,

@@ -1,4 +1,4 @@
-import { deriveProfile } from './derive.ts'
+import { derive } from './derive.ts'
 import { light } from './light.ts'
 
 /**
@@ -6,7 +6,7 @@ import { light } from './light.ts'
  * sessions held for an hour, with a heap sample every 30 s, so leaks and slow
  * drifts show. Longer with STRESS_DURATION_MS. Every other value is light's.
  */
-export const soak = deriveProfile(light, {
+export const soak = derive(light, {
   name: 'soak',
   description: 'hours: the soak scenario for 2 hours and 1,000 sessions held for an hour (STRESS_DURATION_MS for longer)',
   convergenceDeadlineMs: 60_000,

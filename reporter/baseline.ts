@@ -1,17 +1,24 @@
 /**
  * reports/baseline.json: the headline figures of one chosen run, and the
- * comparison of a later run against them (DESIGN §7). Latency figures regress
- * when they grow (warn +20%, fail +50%), throughput figures (`…PerSec`,
- * `…Rate`) when they shrink (warn −20%, fail −40%). The percentages come from
- * STRESS_REGRESSION_WARN_PCT / STRESS_REGRESSION_FAIL_PCT and
- * STRESS_REGRESSION_THROUGHPUT_WARN_PCT / STRESS_REGRESSION_THROUGHPUT_FAIL_PCT.
+ * comparison of a later run against them (DESIGN §7). The figure registry
+ * (metrics/registry.ts) says which figures are headline and which way each is
+ * better: a figure regresses when it got worse in its declared direction.
+ * Latency-like figures (kinds latency, duration) warn at 20% worse and fail
+ * at 50%, throughput-like ones (kinds throughput, rate) warn at 20% and fail
+ * at 40%. The percentages come from STRESS_REGRESSION_WARN_PCT /
+ * STRESS_REGRESSION_FAIL_PCT and STRESS_REGRESSION_THROUGHPUT_WARN_PCT /
+ * STRESS_REGRESSION_THROUGHPUT_FAIL_PCT.
+ *
+ * baseline.json and history lines hold finite numbers only (a "never" figure
+ * is left out), so they stay at version 1 while summary.json is at 2.
  *
  * @module reporter/baseline
  */
 import fs from 'node:fs'
 import { z } from 'zod'
-import type { Regression, Regressions, Summary, SummaryTest } from './summary.ts'
+import { comparedKindSchema, type ComparedKind, type Regression, type Regressions, type Summary, type SummaryTest } from './summary.ts'
 import { verdictSchema } from '../metrics/test-metrics.ts'
+import { figureSpec, type FigureSpec } from '../metrics/registry.ts'
 
 /** The headline figures of one test × project: `propagationMs.p95`, `convergenceMs`, `opSuccessRate`… */
 export const headlineTestSchema = z.object({
@@ -34,39 +41,46 @@ export const baselineSchema = z.object({
 export type Baseline = z.infer<typeof baselineSchema>
 
 /** Counts shown in history trends but never compared (their thresholds already gate them). */
-const countFigures = ['lostOps', 'phantomOps', 'divergentReplicas']
+const historyOnlyCounts = ['lostOps', 'phantomOps', 'divergentReplicas']
+
+/** How a change of a figure is judged: its registered kind and better direction. */
+export type RegressionRule = Pick<Regression, 'kind' | 'better'>
 
 /**
- * @param {string} figure a figure name, or a headline key such as `ackMs.p95`
- * @return {'latency' | 'throughput' | null} how a change of it is judged, null when it is not compared
+ * @param {FigureSpec} spec a registered figure
+ * @return {RegressionRule | undefined} how it is compared with the baseline; undefined for what is not compared (counts, sizes, the run, the generator)
  */
-export const figureKind = (figure: string): 'latency' | 'throughput' | null => {
-  const name = figure.replace(/\.(p50|p95|p99)$/, '')
-  if (name.endsWith('Ms')) return 'latency'
-  if (name.endsWith('PerSec') || name.endsWith('Rate')) return 'throughput'
-  return null
+export const regressionRule = (spec: FigureSpec): RegressionRule | undefined => {
+  const kind = comparedKindSchema.safeParse(spec.kind)
+  return spec.role === 'stack' && kind.success && spec.better !== undefined ? { kind: kind.data, better: spec.better } : undefined
 }
 
+/** One headline figure: its key (`.p50/.p95/.p99` appended for a distribution), value, and rule when compared. */
+interface Headline { key: string, value: number, rule?: RegressionRule }
+
 /**
- * p50/p95/p99 of every latency distribution, every numeric latency and
- * throughput figure, and the lost/phantom/divergent counts of one test.
+ * Registered figures the baseline compares, and the history-only counts.
+ * Skipped: unregistered names (older runs), null (not measurable), Infinity
+ * ("never": a stuck run has no percentage to compare) and empty distributions.
+ */
+const headlinesOf = (test: SummaryTest): Headline[] =>
+  Object.entries(test.figures).flatMap(([name, figure]) => {
+    const spec = figureSpec(name)
+    if (spec === undefined || figure === null) return []
+    const rule = regressionRule(spec)
+    if (rule === undefined && !historyOnlyCounts.includes(name)) return []
+    if (typeof figure === 'number') return Number.isFinite(figure) ? [{ key: name, value: figure, rule }] : []
+    return figure.count === 0 ? [] : (['p50', 'p95', 'p99'] as const).map(p => ({ key: `${name}.${p}`, value: figure[p], rule }))
+  })
+
+/**
+ * p50/p95/p99 of every compared distribution, every compared single value,
+ * and the lost/phantom/divergent counts of one test.
  * @param {SummaryTest} test
- * @return {Record<string, number>}
+ * @return {Record<string, number>} finite values only
  */
-export const headlineFigures = (test: SummaryTest): Record<string, number> => {
-  const out: Record<string, number> = {}
-  for (const [name, figure] of Object.entries(test.figures)) {
-    if (figure === null) continue
-    if (typeof figure === 'number') {
-      if (figureKind(name) !== null || countFigures.includes(name)) out[name] = figure
-    } else if (figureKind(name) === 'latency' && figure.count > 0) {
-      out[`${name}.p50`] = figure.p50
-      out[`${name}.p95`] = figure.p95
-      out[`${name}.p99`] = figure.p99
-    }
-  }
-  return out
-}
+export const headlineFigures = (test: SummaryTest): Record<string, number> =>
+  Object.fromEntries(headlinesOf(test).map(h => [h.key, h.value]))
 
 /** Headline figures of every test that produced any. */
 export const headlineTests = (summary: Summary): HeadlineTest[] =>
@@ -85,10 +99,10 @@ export const createBaseline = (summary: Summary, createdAt = new Date()): Baseli
 })
 
 export interface RegressionThresholds {
-  /** Latency growth in percent that warns / fails. */
+  /** Latency-like figures (kinds latency, duration): percent worse that warns / fails. */
   warnPct: number
   failPct: number
-  /** Throughput drop in percent that warns / fails. */
+  /** Throughput-like figures (kinds throughput, rate): percent worse that warns / fails. */
   throughputWarnPct: number
   throughputFailPct: number
 }
@@ -124,38 +138,40 @@ export const regressionThresholds = (env: Record<string, string | undefined>): R
   }
   if (t.warnPct >= t.failPct) throw new Error(`STRESS_REGRESSION_WARN_PCT (${t.warnPct}) must be below STRESS_REGRESSION_FAIL_PCT (${t.failPct}); raise the fail percentage or lower the warn one.`)
   if (t.throughputWarnPct >= t.throughputFailPct) throw new Error(`STRESS_REGRESSION_THROUGHPUT_WARN_PCT (${t.throughputWarnPct}) must be below STRESS_REGRESSION_THROUGHPUT_FAIL_PCT (${t.throughputFailPct}); raise the fail percentage or lower the warn one.`)
-  if (t.throughputFailPct >= 100) throw new Error(`STRESS_REGRESSION_THROUGHPUT_FAIL_PCT (${t.throughputFailPct}) must be below 100, since throughput cannot drop by more than all of it.`)
+  if (t.throughputFailPct >= 100) throw new Error(`STRESS_REGRESSION_THROUGHPUT_FAIL_PCT (${t.throughputFailPct}) must be below 100, since a throughput cannot drop by more than all of it.`)
   return t
 }
 
+const latencyLikeKinds: ReadonlySet<ComparedKind> = new Set(['latency', 'duration'])
+
 /**
- * @param {'latency' | 'throughput'} kind
+ * @param {RegressionRule} rule the figure's kind and better direction
  * @param {number} deltaPct (current − baseline) / baseline × 100
- * @return {'ok' | 'warn' | 'fail'}
+ * @param {RegressionThresholds} t
+ * @return {'ok' | 'warn' | 'fail'} a change in the better direction is always ok
  */
-export const regressionStatus = (kind: 'latency' | 'throughput', deltaPct: number, t: RegressionThresholds): Regression['status'] => {
-  const worse = kind === 'latency' ? deltaPct : -deltaPct
-  const [warn, fail] = kind === 'latency' ? [t.warnPct, t.failPct] : [t.throughputWarnPct, t.throughputFailPct]
-  return worse >= fail ? 'fail' : worse >= warn ? 'warn' : 'ok'
+export const regressionStatus = ({ kind, better }: RegressionRule, deltaPct: number, t: RegressionThresholds): Regression['status'] => {
+  const worsePct = better === 'lower' ? deltaPct : -deltaPct
+  const [warn, fail] = latencyLikeKinds.has(kind) ? [t.warnPct, t.failPct] : [t.throughputWarnPct, t.throughputFailPct]
+  return worsePct >= fail ? 'fail' : worsePct >= warn ? 'warn' : 'ok'
 }
 
 /**
- * Every latency and throughput headline figure that both runs have, per test
- * × project, worst first. A baseline of 0 has no percentage and is skipped.
+ * Every compared headline figure that both runs have, per test × project,
+ * worst first. A baseline of 0 has no percentage and is skipped.
  * @return {Regressions}
  */
 export const compareWithBaseline = (summary: Summary, baseline: Baseline, t: RegressionThresholds): Regressions => {
   const rank = { fail: 0, warn: 1, ok: 2 }
   const items: Regression[] = []
-  for (const test of headlineTests(summary)) {
+  for (const test of summary.tests) {
     const base = baseline.tests.find(b => b.title === test.title && b.project === test.project)
     if (base === undefined) continue
-    for (const [figure, current] of Object.entries(test.figures)) {
-      const kind = figureKind(figure)
-      const before = base.figures[figure]
-      if (kind === null || before === undefined || before <= 0) continue
+    for (const { key, value: current, rule } of headlinesOf(test)) {
+      const before = base.figures[key]
+      if (rule === undefined || before === undefined || before <= 0) continue
       const deltaPct = (current - before) / before * 100
-      items.push({ title: test.title, project: test.project, figure, kind, baseline: before, current, deltaPct, status: regressionStatus(kind, deltaPct, t) })
+      items.push({ title: test.title, project: test.project, figure: key, ...rule, baseline: before, current, deltaPct, status: regressionStatus(rule, deltaPct, t) })
     }
   }
   items.sort((a, b) => rank[a.status] - rank[b.status] || Math.abs(b.deltaPct) - Math.abs(a.deltaPct))

@@ -1,6 +1,7 @@
 /**
  * reports/history.jsonl: one line per run with its headline figures per test
- * × project, so the dashboard can draw trends across runs. Appending is the
+ * × project (finite numbers: a "never" is left out, so lines stay at
+ * version 1), so the dashboard can draw trends across runs. Appending is the
  * only write; a line that does not parse (a torn write, an older format) is
  * skipped when reading, never fatal.
  *

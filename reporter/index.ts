@@ -4,6 +4,7 @@
  * dashboard `index.html` beside it, pointing `reports/latest` at that folder;
  * it appends `reports/history.jsonl` and compares with `reports/baseline.json`.
  * A headline figure past the baseline's fail percentage fails the run.
+ * summary.json is version 2: a "never" figure is written as "never" (toJson).
  * Thin by design: collect in onTestEnd, write in onEnd. Nothing depends on a
  * live run, so `npx playwright merge-reports` of blob reports writes the same.
  *
@@ -14,8 +15,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import type { FullConfig, Reporter, Suite, TestCase, TestResult, FullResult } from '@playwright/test/reporter'
-import { testMetricsSchema, type TestMetrics } from '../metrics/test-metrics.ts'
-import type { Summary, SummaryTest } from './summary.ts'
+import { testMetricsSchema, toJson, type TestMetrics, type Verdict } from '../metrics/test-metrics.ts'
+import { bySeverity, type Summary, type SummaryTest } from './summary.ts'
 import { compareWithBaseline, readBaseline, regressionThresholds } from './baseline.ts'
 import { appendHistory, historyLine, readHistory } from './history.ts'
 import { buildDashboard } from './dashboard/build.ts'
@@ -36,13 +37,37 @@ const gitRevision = (): string | null => {
   }
 }
 
-const readMetrics = (result: TestResult): TestMetrics | undefined => {
+/**
+ * The metrics.json a test attached: its record, or why it cannot be read (a
+ * suite error, never a pass); undefined when it attached none.
+ */
+const readMetrics = (result: TestResult): TestMetrics | { unreadable: string } | undefined => {
   const attachment = [...result.attachments].reverse().find(a => a.name === 'metrics.json')
   if (attachment === undefined) return undefined
   const body = attachment.body ?? (attachment.path !== undefined ? fs.readFileSync(attachment.path) : undefined)
-  if (body === undefined) return undefined
-  const parsed = testMetricsSchema.safeParse(JSON.parse(body.toString()))
-  return parsed.success ? parsed.data : undefined
+  if (body === undefined) return { unreadable: 'its metrics.json attachment is empty' }
+  let raw: unknown
+  try {
+    raw = JSON.parse(body.toString())
+  } catch {
+    return { unreadable: 'its metrics.json is not JSON' }
+  }
+  const parsed = testMetricsSchema.safeParse(raw)
+  return parsed.success ? parsed.data : { unreadable: `its metrics.json does not match this reporter's schema (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}): was it written by another version of syncstorm?` }
+}
+
+const isRecord = (read: ReturnType<typeof readMetrics>): read is TestMetrics => read !== undefined && !('unreadable' in read)
+
+/**
+ * The verdict of a test with no readable record: a skip is not measurable,
+ * a failure fails; a stress test that passed without judging anything, or
+ * whose record cannot be read, is a suite error, never a pass.
+ */
+const verdictWithoutRecord = (status: TestResult['status'], read: ReturnType<typeof readMetrics>): { verdict: SummaryTest['verdict'], reason?: string } => {
+  if (read !== undefined && 'unreadable' in read) return { verdict: 'error', reason: `the test's record cannot be read: ${read.unreadable}` }
+  if (status === 'skipped') return { verdict: 'not-measurable' }
+  if (status === 'passed') return { verdict: 'error', reason: 'the test passed without judging anything: it attached no metrics.json (a stress test ends with recorder.expectVerdict)' }
+  return { verdict: 'fail' }
 }
 
 export default class SyncstormReporter implements Reporter {
@@ -71,10 +96,11 @@ export default class SyncstormReporter implements Reporter {
     const started = fullResult.startTime
     const id = `${started.toISOString().replace(/[:.]/g, '-')}-${process.pid}`
     const runDir = path.join(this.outputDir, id)
-    const tests = [...this.results.entries()].map(([test, result]) => this.serializeTest(test, result, runDir))
-    const first = tests.length > 0 ? [...this.results.values()].map(readMetrics).find(m => m !== undefined) : undefined
+    // Suite errors and failures first, as the dashboard lists them; a stable sort keeps run order within a verdict.
+    const tests = [...this.results.entries()].map(([test, result]) => this.serializeTest(test, result, runDir)).sort((a, b) => bySeverity(a.verdict, b.verdict))
+    const first = [...this.results.values()].map(readMetrics).find(isRecord)
     const summary: Summary = {
-      version: 1,
+      version: 2,
       run: {
         id,
         profile: first?.profile ?? process.env.STRESS_PROFILE ?? 'smoke',
@@ -96,7 +122,7 @@ export default class SyncstormReporter implements Reporter {
     }
     fs.mkdirSync(runDir, { recursive: true })
     const baseline = this.compare(summary)
-    fs.writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 2))
+    fs.writeFileSync(path.join(runDir, 'summary.json'), toJson(summary, 2))
     const historyFile = path.join(this.outputDir, 'history.jsonl')
     appendHistory(historyFile, historyLine(summary))
     const reportDir = this.playwrightReportDir()
@@ -115,10 +141,14 @@ export default class SyncstormReporter implements Reporter {
     const latest = path.join(this.outputDir, 'latest')
     fs.rmSync(latest, { force: true, recursive: true })
     fs.symlinkSync(id, latest)
-    const failed = tests.filter(t => t.verdict === 'fail').length
-    // Invalid (a saturated generator) is neither pass nor fail: its test failed with the reason, and it is counted apart.
-    const invalid = tests.filter(t => t.verdict === 'invalid').length
-    console.log(`syncstorm: ${tests.length} test(s), ${failed} failed verdict(s)${invalid > 0 ? `, ${invalid} invalid (generator saturated: rerun on a quieter or bigger machine)` : ''}; summary at ${path.relative(process.cwd(), path.join(latest, 'summary.json'))}`)
+    const counted = (verdict: Verdict): number => tests.filter(t => t.verdict === verdict).length
+    // A suite error (the suite could not judge) and invalid (a saturated generator) are neither pass nor fail of the stack: counted apart.
+    const suiteErrors = counted('error')
+    const invalid = counted('invalid')
+    console.log(`syncstorm: ${tests.length} test(s), ${counted('fail')} failed verdict(s)` +
+      `${suiteErrors > 0 ? `, ${suiteErrors} suite error(s) (the suite could not judge the stack: see each test's reasons)` : ''}` +
+      `${invalid > 0 ? `, ${invalid} invalid (generator saturated: rerun on a quieter or bigger machine)` : ''}` +
+      `; summary at ${path.relative(process.cwd(), path.join(latest, 'summary.json'))}`)
     const regressed = summary.regressions?.items.filter(i => i.status === 'fail') ?? []
     for (const r of regressed) console.log(`syncstorm: regression ${r.project} › ${r.title}: ${r.figure} ${r.baseline} → ${r.current} (${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%)`)
     return regressed.length > 0 ? { status: 'failed' } : undefined
@@ -165,17 +195,21 @@ export default class SyncstormReporter implements Reporter {
   }
 
   private serializeTest (test: TestCase, result: TestResult, runDir: string): SummaryTest {
-    const metrics = readMetrics(result)
+    const read = readMetrics(result)
+    const metrics = isRecord(read) ? read : undefined
     const trace = result.attachments.find(a => a.name === 'trace' && a.path !== undefined)
     const status = result.status
-    const verdict = metrics?.verdict ?? (status === 'passed' ? 'pass' : status === 'skipped' ? 'not-measurable' : 'fail')
+    const fallback = verdictWithoutRecord(status, read)
     return {
       title: test.title,
       tags: test.tags,
       project: test.parent.project()?.name ?? '',
       status,
-      verdict,
-      verdictReasons: metrics?.verdictReasons ?? (status === 'skipped' ? test.annotations.filter(a => a.type === 'skip').map(a => a.description ?? 'skipped') : result.errors.map(e => (e.message ?? '').split('\n')[0])),
+      verdict: metrics?.verdict ?? fallback.verdict,
+      verdictReasons: metrics?.verdictReasons ?? [
+        ...(fallback.reason === undefined ? [] : [fallback.reason]),
+        ...(status === 'skipped' ? test.annotations.filter(a => a.type === 'skip').map(a => a.description ?? 'skipped') : result.errors.map(e => (e.message ?? '').split('\n')[0]!))
+      ],
       durationMs: result.duration,
       figures: metrics?.figures ?? {},
       notMeasurable: metrics?.notMeasurable ?? {},

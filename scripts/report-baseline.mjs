@@ -26,7 +26,7 @@ const parsed = summarySchema.safeParse(raw)
 if (!parsed.success) fail(`${summaryFile} is not a syncstorm summary (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); pass the summary.json of a finished run.`)
 
 const baseline = createBaseline(parsed.data)
-if (baseline.tests.length === 0) fail(`run ${baseline.runId} has no headline figures (no test measured latency or throughput); pick a run whose tests passed.`)
+if (baseline.tests.length === 0) fail(`run ${baseline.runId} has no headline figures (no test recorded a registered latency, duration, throughput or rate figure, nor a lost, phantom or divergent count); pick a run whose tests passed.`)
 const out = path.join(reportsDir, 'baseline.json')
 fs.mkdirSync(reportsDir, { recursive: true })
 writeBaseline(out, baseline)

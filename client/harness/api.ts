@@ -120,6 +120,25 @@ export const storeBenchResultSchema = z.object({
 })
 export type StoreBenchResult = z.infer<typeof storeBenchResultSchema>
 
+/**
+ * What each harness method returns, as checked where it crosses a page
+ * boundary (fixtures/support/replica-hosts.ts): a page answers with whatever
+ * its bundle does, and the runner trusts nothing it did not parse.
+ */
+export const harnessResultSchemas = {
+  connect: z.object({ replicaId: z.string() }),
+  apply: z.void(),
+  run: z.object({ ran: z.number().int().nonnegative(), lateMsMax: z.number() }),
+  waitSynced: z.void(),
+  waitAcked: z.void(),
+  digest: z.string().regex(/^[0-9a-f]{64}$/, 'a digest is 64 hex digits (SHA-256)'),
+  opIds: z.array(z.string()),
+  stats: replicaStatsSchema,
+  storeBench: storeBenchResultSchema,
+  close: z.void(),
+  closeAll: z.void()
+} satisfies { [M in keyof HarnessApi]: z.ZodType }
+
 export interface HarnessApi {
   /** Creates a replica and starts connecting. Resolves after its store restored (if any), not after sync. */
   connect: (options: ConnectOptions) => Promise<{ replicaId: string }>

@@ -49,7 +49,7 @@ h1{font-size:20px;margin:16px 0 4px}h2{font-size:17px;border-bottom:1px solid #d
 nav a{margin-right:10px}table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f6f8fa}table.num td{font-variant-numeric:tabular-nums}td ul{margin:0;padding-left:16px}
 .badge{display:inline-block;white-space:nowrap;border-radius:3px;padding:0 6px;font-weight:600;font-size:12px;color:#fff}
-.v-pass,.r-ok{background:#2da44e}.v-fail,.r-fail{background:#cf222e}.v-invalid{background:#9a6700}.v-not-measurable{background:#6e7781}.r-warn{background:#bf8700}
+.v-pass,.r-ok{background:#2da44e}.v-fail,.r-fail{background:#cf222e}.v-invalid{background:#9a6700}.v-error{background:#8250df}.v-not-measurable{background:#6e7781}.r-warn{background:#bf8700}
 .tags{color:#57606a;font-size:12px}.bad{color:#cf222e}figure{margin:8px 0}figcaption{font-weight:600;margin-bottom:4px}
 .chart{min-height:300px;width:100%}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:8px}
 details{margin:4px 0}.uplot .u-legend{font-size:12px}summary{cursor:pointer}code{font-size:12px}`

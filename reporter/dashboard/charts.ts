@@ -8,6 +8,7 @@
 import { LatencyHistogram } from '../../metrics/histogram.ts'
 import type { SummaryTest } from '../summary.ts'
 import type { HistoryLine } from '../history.ts'
+import { labelSpec } from './html.ts'
 
 /** One uPlot chart: `data[0]` is x, `data[i + 1]` belongs to `series[i]`. */
 export interface ChartSpec {
@@ -139,8 +140,9 @@ export const trendChart = (id: string, key: string, history: HistoryLine[]): Cha
   }
   if (lines.size === 0) return undefined
   const { xs, ys, t0 } = alignSeries([...lines].map(([label, points]) => ({ label, points })))
+  const unit = labelSpec(key)?.unit
   return {
-    id, title: `${key} across the last ${history.length} run(s)`, x: 'time', yUnit: /Ms(\.|$)/.test(key) ? 'ms' : '', yLog: false,
+    id, title: `${key} across the last ${history.length} run(s)`, x: 'time', yUnit: unit === 'ms' || unit === 'bytes' ? unit : '', yLog: false,
     series: [...lines.keys()].map(label => ({ label })), data: [xs.map(s => (t0 / 1000) + s), ...ys]
   }
 }

@@ -3,16 +3,16 @@
  * Per browser, each store's histograms (metrics/opfs-figures.ts names) are
  * merged exactly over every test of that browser; the ratios to IndexedDB are
  * computed from the merged percentiles, never averaged. A store a browser
- * cannot run shows its not-measurable reason. Below, the store latency under
+ * cannot run shows its not-measurable capability and reason. Below, the store latency under
  * load (`storePersistMs`) of the scenarios whose replicas used a store.
  *
  * @module reporter/dashboard/opfs-section
  */
-import type { SummaryTest } from '../summary.ts'
+import type { NotMeasurable, SummaryTest } from '../summary.ts'
 import { benchOps, benchStores, opfsFigure, parseOpfsFigure, ratioToIndexedDb, type BenchCell } from '../../metrics/opfs-figures.ts'
 import type { LatencyHistogram } from '../../metrics/histogram.ts'
 import { mergeByProject } from './charts.ts'
-import { esc, fmtNum, table } from './html.ts'
+import { esc, fmtNum, notMeasurableText, table } from './html.ts'
 import type { SectionContext } from './sections.ts'
 
 const cellKey = (cell: BenchCell): string => `${cell.items}.${cell.sample}.${cell.op}`
@@ -29,9 +29,9 @@ const cellsOf = (tests: SummaryTest[]): BenchCell[] => {
   return [...cells.values()].sort((a, b) => a.items - b.items || a.sample.localeCompare(b.sample) || benchOps.indexOf(a.op) - benchOps.indexOf(b.op))
 }
 
-const distCell = (h: LatencyHistogram | undefined, why: string | undefined): string =>
+const distCell = (h: LatencyHistogram | undefined, why: NotMeasurable | undefined): string =>
   h !== undefined ? `${fmtNum(h.percentile(50))} / ${fmtNum(h.percentile(95))} ms <span class="tags">n=${fmtNum(h.count)}</span>`
-    : why !== undefined ? `<span class="bad">not measurable</span>: ${esc(why)}` : '—'
+    : why !== undefined ? `<span class="bad">${esc(notMeasurableText(why))}</span>` : '—'
 
 const ratioCell = (store: LatencyHistogram | undefined, indexedDb: LatencyHistogram | undefined): string =>
   [50, 95].map(p => {
@@ -52,7 +52,7 @@ export const opfsSection = (ctx: SectionContext): string => {
   const blocks = projects.flatMap(project => {
     const mine = tests.filter(t => t.project === project)
     const merged = (name: string): LatencyHistogram | undefined => mergeByProject(mine, name).get(project)
-    const reason = (name: string): string | undefined => mine.find(t => t.notMeasurable[name] !== undefined)?.notMeasurable[name]
+    const reason = (name: string): NotMeasurable | undefined => mine.find(t => t.notMeasurable[name] !== undefined)?.notMeasurable[name]
     const rows = cells.flatMap(cell => {
       const byStore = new Map(benchStores.map(store => [store, merged(opfsFigure(store, cell))]))
       if ([...byStore.values()].every(h => h === undefined) && benchStores.every(store => reason(opfsFigure(store, cell)) === undefined)) return []

@@ -5,11 +5,12 @@
  *
  * @module reporter/dashboard/sections
  */
-import type { Regressions, Summary, SummaryTest } from '../summary.ts'
+import { bySeverity, verdictsBySeverity, type Regressions, type Summary, type SummaryTest } from '../summary.ts'
 import type { HistoryLine } from '../history.ts'
-import { figureKind } from '../baseline.ts'
+import type { ThresholdResult } from '../../metrics/test-metrics.ts'
+import type { FigureSpec } from '../../metrics/registry.ts'
 import { histogramFigures, mergeByProject, percentileChart, seriesChart, trendChart, type ChartSpec } from './charts.ts'
-import { esc, fmtBytes, fmtFigure, fmtNum, table } from './html.ts'
+import { esc, fmtBytes, fmtFigure, fmtNum, labelSpec, notMeasurableText, table, withoutTagFilter } from './html.ts'
 
 /** What every section reads, and where it puts its charts. */
 export interface SectionContext {
@@ -22,7 +23,6 @@ export interface SectionContext {
 }
 
 type Verdict = SummaryTest['verdict']
-const verdictRank: Record<Verdict, number> = { fail: 0, invalid: 1, 'not-measurable': 2, pass: 3 }
 
 const badge = (verdict: Verdict): string => `<span class="badge v-${verdict}">${esc(verdict)}</span>`
 
@@ -54,19 +54,38 @@ const testLinks = (ctx: SectionContext, test: SummaryTest): string => {
 }
 
 const sortedTests = (tests: SummaryTest[]): SummaryTest[] =>
-  // Failures first; tests that did not run at all (a browser not installed) last.
-  [...tests].sort((a, b) => Number(a.status === 'skipped') - Number(b.status === 'skipped') || verdictRank[a.verdict] - verdictRank[b.verdict] || a.title.localeCompare(b.title) || a.project.localeCompare(b.project))
+  // Suite errors and failures first; tests that did not run at all (a browser not installed) last.
+  [...tests].sort((a, b) => Number(a.status === 'skipped') - Number(b.status === 'skipped') || bySeverity(a.verdict, b.verdict) || a.title.localeCompare(b.title) || a.project.localeCompare(b.project))
+
+/**
+ * A threshold's outcome as HTML: the suite's error, why it is not measurable (with the capability the
+ * test recorded for that figure), or the measured value. A `count` aggregation counts samples, whatever the figure's unit.
+ */
+const thresholdOutcome = (test: SummaryTest, th: ThresholdResult): string =>
+  th.error !== undefined ? `<b class="bad">suite error</b>: ${esc(th.error)}`
+    : th.notMeasurable !== undefined ? esc(notMeasurableText({ capability: test.notMeasurable[withoutTagFilter(th.figure)]?.capability, reason: th.notMeasurable }))
+      : th.value === null ? 'not measured'
+        : `measured <b>${esc(/^count\b/.test(th.limit) ? fmtNum(th.value) : fmtFigure(th.figure, th.value))}</b>`
+
+/** A figure of one test as HTML: its value or distribution in its unit, or why it is not measurable. */
+const figureCell = (test: SummaryTest, name: string): string => {
+  const notMeasurable = test.notMeasurable[name]
+  if (notMeasurable !== undefined) return esc(notMeasurableText(notMeasurable))
+  const figure = test.figures[name]
+  return figure === undefined ? '' : figure === null ? 'not measured' : typeof figure === 'number' ? esc(fmtFigure(name, figure))
+    : `p50 ${esc(fmtFigure(name, figure.p50))} · p95 ${esc(fmtFigure(name, figure.p95))} · p99 ${esc(fmtFigure(name, figure.p99))} · max ${esc(fmtFigure(name, figure.max))} (n=${fmtNum(figure.count)})`
+}
 
 /** Run header: id, profile, verdict counts. */
 export const headerSection = (ctx: SectionContext): string => {
   const { run, tests } = ctx.summary
-  const counts = (['fail', 'invalid', 'not-measurable', 'pass'] as const)
+  const counts = verdictsBySeverity
     .map(v => ({ v, n: tests.filter(t => t.verdict === v).length })).filter(c => c.n > 0)
   return `<header><h1>syncstorm run ${esc(run.id)}</h1><p>profile <b>${esc(run.profile)}</b> · seed ${esc(run.seed)} · target ${esc(run.target)} · ${esc(run.startedAt)} · ${fmtNum(run.durationMs / 1000)} s</p>` +
     `<p class="counts">${counts.map(c => `${badge(c.v)} × ${c.n}`).join(' ')}</p></header>`
 }
 
-/** Verdict matrix (test × browser), then every test failures first with breached thresholds and reasons. */
+/** Verdict matrix (test × browser), then every test, suite errors and failures first, with the thresholds not met and the reasons. */
 export const verdictSection = (ctx: SectionContext): string => {
   const { tests } = ctx.summary
   if (tests.length === 0) return section('verdicts', 'Verdicts', '<p>No tests ran.</p>')
@@ -80,23 +99,23 @@ export const verdictSection = (ctx: SectionContext): string => {
     })
   ]), 'matrix')
   const rows = sortedTests(tests).map(t => {
-    const breached = t.thresholds.filter(th => !th.ok)
-      .map(th => `<li><code>${esc(th.figure)}</code> ${esc(th.limit)}: measured <b>${th.value === null ? esc(th.notMeasurable ?? 'not measured') : esc(fmtFigure(th.figure, th.value))}</b></li>`)
+    const notMet = t.thresholds.filter(th => !th.ok).map(th => `<li><code>${esc(th.figure)}</code> ${esc(th.limit)}: ${thresholdOutcome(t, th)}</li>`)
     return [
       badge(t.verdict),
       `${esc(t.title)}${t.tags.length > 0 ? ` <span class="tags">${esc(t.tags.join(' '))}</span>` : ''}`,
       esc(t.project),
       esc(t.status),
       `${fmtNum(t.durationMs / 1000)} s`,
-      breached.length > 0 ? `<ul>${breached.join('')}</ul>` : `${t.thresholds.length} ok`,
+      notMet.length > 0 ? `<ul>${notMet.join('')}</ul>` : `${t.thresholds.length} ok`,
       t.verdictReasons.length > 0 ? `<ul>${t.verdictReasons.map(r => `<li>${esc(r)}</li>`).join('')}</ul>` : '',
       testLinks(ctx, t)
     ]
   })
-  return section('verdicts', 'Verdicts', matrix + table(['verdict', 'test', 'browser', 'status', 'duration', 'breached thresholds', 'reasons', 'links'], rows, 'verdicts'))
+  return section('verdicts', 'Verdicts', matrix + table(['verdict', 'test', 'browser', 'status', 'duration', 'thresholds not met', 'reasons', 'links'], rows, 'verdicts'))
 }
 
-const isConvergence = (figure: string): boolean => /^(convergence|resync|reconnect)/i.test(figure)
+/** Convergence, reconnect and resync figures (resyncMs: runs from before the registry). */
+const isConvergence = (figure: string): boolean => /^(convergence|resync|reconnect|timeToRe(connect|sync))/i.test(figure)
 const isOpfs = (figure: string): boolean => figure.startsWith('opfs.')
 
 const mergedTable = (ctx: SectionContext, figure: string): string => {
@@ -123,10 +142,6 @@ export const latencySection = (ctx: SectionContext): string => {
   return body === '' ? '' : section('latency', 'Latency (HDR percentile distribution)', body)
 }
 
-const distCells = (name: string, figure: SummaryTest['figures'][string] | undefined): string =>
-  figure === undefined ? '' : figure === null ? 'not measured' : typeof figure === 'number' ? esc(fmtFigure(name, figure))
-    : `p50 ${esc(fmtFigure(name, figure.p50))} · p95 ${esc(fmtFigure(name, figure.p95))} · p99 ${esc(fmtFigure(name, figure.p99))} · max ${esc(fmtFigure(name, figure.max))} (n=${fmtNum(figure.count)})`
-
 /** Convergence and resync figures: merged histograms when present, and every test's value. */
 export const convergenceSection = (ctx: SectionContext): string => {
   const { tests } = ctx.summary
@@ -134,7 +149,7 @@ export const convergenceSection = (ctx: SectionContext): string => {
   if (figures.length === 0) return ''
   const charts = percentileFigures(ctx, histogramFigures(tests).filter(isConvergence))
   const rows = sortedTests(tests).filter(t => figures.some(f => f in t.figures))
-    .map(t => [esc(t.title), esc(t.project), ...figures.map(f => distCells(f, t.figures[f]))])
+    .map(t => [esc(t.title), esc(t.project), ...figures.map(f => figureCell(t, f))])
   return section('convergence', 'Convergence and resync', charts + table(['test', 'browser', ...figures], rows, 'num'))
 }
 
@@ -150,14 +165,14 @@ export const browserSection = (ctx: SectionContext): string => {
   }
   const maxOf = (figure: string) => (p: string): string => {
     const values = byProject(p).map(t => t.figures[figure]).flatMap(f => f === undefined || f === null ? [] : [typeof f === 'number' ? f : f.max])
-    return values.length === 0 ? '—' : `${fmtNum(Math.max(...values))} ms`
+    return values.length === 0 ? '—' : fmtFigure(figure, Math.max(...values))
   }
   const sumOf = (figure: string) => (p: string): string => {
     const values = byProject(p).map(t => t.figures[figure]).flatMap(f => typeof f === 'number' ? [f] : [])
     return values.length === 0 ? '—' : fmtNum(values.reduce((a, b) => a + b, 0))
   }
   const rows: Array<[string, (p: string) => string]> = [
-    ['tests (pass / fail / invalid / not measurable)', p => (['pass', 'fail', 'invalid', 'not-measurable'] as const).map(v => byProject(p).filter(t => t.verdict === v).length).join(' / ')],
+    [`tests (${verdictsBySeverity.join(' / ')})`, p => verdictsBySeverity.map(v => byProject(p).filter(t => t.verdict === v).length).join(' / ')],
     ['propagation p95 (merged)', mergedP95('propagationMs')],
     ['ack p95 (merged)', mergedP95('ackMs')],
     ['convergence (worst test)', maxOf('convergenceMs')],
@@ -215,15 +230,23 @@ export const regressionSection = (ctx: SectionContext): string => {
   if (r === undefined) return section('baseline', 'Against the baseline', '<p>No baseline for this profile: run <code>npm run report:baseline</code> after a run you trust.</p>')
   const row = (i: Regressions['items'][number]): string[] => [
     `<span class="badge r-${i.status}">${i.status}</span>`, esc(i.title), esc(i.project), `<code>${esc(i.figure)}</code>`,
-    esc(fmtFigure(i.figure, i.baseline)), esc(fmtFigure(i.figure, i.current)), pct(i.deltaPct)
+    `${esc(i.better)} (${esc(i.kind)})`, esc(fmtFigure(i.figure, i.baseline)), esc(fmtFigure(i.figure, i.current)), pct(i.deltaPct)
   ]
-  const head = ['status', 'test', 'browser', 'figure', 'baseline', 'now', 'delta']
+  const head = ['status', 'test', 'browser', 'figure', 'better', 'baseline', 'now', 'delta']
   const bad = r.items.filter(i => i.status !== 'ok')
   const ok = r.items.filter(i => i.status === 'ok')
-  const counts = `<p>baseline run <code>${esc(r.baselineRunId)}</code>: ${r.items.filter(i => i.status === 'fail').length} fail, ${r.items.filter(i => i.status === 'warn').length} warn, ${ok.length} ok. Latency warns at +${fmtNum(r.warnPct)}%, fails at +${fmtNum(r.failPct)}%; throughput warns at −${fmtNum(r.throughputWarnPct)}%, fails at −${fmtNum(r.throughputFailPct)}%.</p>`
+  const counts = `<p>baseline run <code>${esc(r.baselineRunId)}</code>: ${r.items.filter(i => i.status === 'fail').length} fail, ${r.items.filter(i => i.status === 'warn').length} warn, ${ok.length} ok. A figure is worse when it moved against its registered direction (up when lower is better, down when higher is better). Latency and duration figures warn at ${fmtNum(r.warnPct)}% worse and fail at ${fmtNum(r.failPct)}%; throughput and rate figures warn at ${fmtNum(r.throughputWarnPct)}% worse and fail at ${fmtNum(r.throughputFailPct)}%.</p>`
   return section('baseline', 'Against the baseline',
     counts + (bad.length > 0 ? table(head, bad.map(row), 'num') : '') +
     (ok.length > 0 ? `<details><summary>${ok.length} figure(s) within bounds</summary>${table(head, ok.map(row), 'num')}</details>` : ''))
+}
+
+/** Registered kinds whose every headline figure gets a trend chart, beside the preferred latencies. */
+const trendedKinds: ReadonlySet<FigureSpec['kind']> = new Set(['throughput', 'rate'])
+
+const isTrended = (key: string): boolean => {
+  const kind = labelSpec(key)?.kind
+  return kind !== undefined && trendedKinds.has(kind)
 }
 
 /** Trends of the headline figures across the last runs of history.jsonl. */
@@ -231,7 +254,7 @@ export const historySection = (ctx: SectionContext): string => {
   if (ctx.history.length < 2) return section('history', 'History', `<p>${ctx.history.length} run(s) in reports/history.jsonl; trends appear from the second run.</p>`)
   const keys = [...new Set(ctx.history.flatMap(h => h.tests.flatMap(t => Object.keys(t.figures))))]
   const preferred = ['propagationMs.p95', 'ackMs.p95', 'convergenceMs', 'convergenceMs.p95']
-  const chosen = [...preferred.filter(k => keys.includes(k)), ...keys.filter(k => !preferred.includes(k) && figureKind(k) === 'throughput').sort()]
+  const chosen = [...preferred.filter(k => keys.includes(k)), ...keys.filter(k => !preferred.includes(k) && isTrended(k)).sort()]
   const charts = chosen.flatMap(k => {
     const spec = trendChart('', k, ctx.history)
     return spec === undefined ? [] : [chart(ctx, spec)]
@@ -242,14 +265,18 @@ export const historySection = (ctx: SectionContext): string => {
 /** Every figure, threshold and timeline event of every test (distributions generically). */
 export const detailSection = (ctx: SectionContext): string => {
   const blocks = sortedTests(ctx.summary.tests).map(t => {
-    const figures = Object.entries(t.figures).sort(([a], [b]) => a.localeCompare(b)).map(([name, f]) => [`<code>${esc(name)}</code>`, distCells(name, f)])
-    const notMeasurable = Object.entries(t.notMeasurable).map(([name, why]) => [`<code>${esc(name)}</code>`, `not measurable: ${esc(why)}`])
-    const thresholds = t.thresholds.map(th => [th.ok ? '✓' : '<b class="bad">✗</b>', `<code>${esc(th.figure)}</code>`, esc(th.limit), th.value === null ? esc(th.notMeasurable ?? '—') : esc(fmtFigure(th.figure, th.value))])
+    // A not-measurable figure is usually also recorded as null: one row, with the reason.
+    const names = [...new Set([...Object.keys(t.figures), ...Object.keys(t.notMeasurable)])].sort()
+    const figures = names.map(name => [`<code>${esc(name)}</code>`, figureCell(t, name)])
+    const thresholds = t.thresholds.map(th => [
+      th.ok ? '✓' : th.error !== undefined ? '<b class="bad">error</b>' : th.notMeasurable !== undefined ? 'n/m' : '<b class="bad">✗</b>',
+      `<code>${esc(th.figure)}</code>`, esc(th.limit), thresholdOutcome(t, th)
+    ])
     const t0 = t.timeline[0]?.t ?? 0
     const events = t.timeline.map(e => [`${fmtNum((e.t - t0) / 1000)} s`, esc(e.event)])
     return `<details><summary>${badge(t.verdict)} ${esc(t.title)} [${esc(t.project)}] ${testLinks(ctx, t)}</summary>` +
-      (figures.length + notMeasurable.length > 0 ? table(['figure', 'value'], [...figures, ...notMeasurable], 'num') : '<p>No figures.</p>') +
-      (thresholds.length > 0 ? table(['ok', 'figure', 'limit', 'measured'], thresholds) : '') +
+      (figures.length > 0 ? table(['figure', 'value'], figures, 'num') : '<p>No figures.</p>') +
+      (thresholds.length > 0 ? table(['ok', 'figure', 'limit', 'outcome'], thresholds) : '') +
       (events.length > 0 ? table(['t', 'event'], events) : '') + '</details>'
   })
   return section('details', 'All figures per test', blocks.join(''))

@@ -13,19 +13,33 @@
  * heap), the healthy stack in another: two minutes rather than three.
  */
 import path from 'node:path'
-import { test, expect } from '../../fixtures/index.ts'
-import { runSoakScenario } from '../../fixtures/soak-scenario.ts'
+import { test, expect, run } from '../../fixtures/index.ts'
+import { soak } from '../../scenarios/soak.ts'
+import type { SpawnOptions } from '../../fixtures/swarm.ts'
+import type { FixturesOf } from './support/fixtures-of.ts'
 
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 const leakyServer = `node --expose-gc --import tsx ${path.join(repoRoot, 'tests/detectors/targets/leaky-server.ts')} --port {port} --data-dir {dataDir} --host 127.0.0.1`
 
 const describeFits = (recorder: { metrics: { fits?: Record<string, unknown> } }): string => JSON.stringify(recorder.metrics.fits, null, 1)
 
+/** The @soak story at the profile's size, with a knob for the client. */
+const soakRun = async ({ profile, swarm, workload, oracle, recorder, heap }: FixturesOf<'profile' | 'swarm' | 'workload' | 'oracle' | 'recorder' | 'heap'>, spawn: SpawnOptions = {}): Promise<void> => {
+  const settings = profile.scenarios.soak
+  const { replicas } = await swarm.spawn(settings, spawn)
+  await soak({ swarm, workload, recorder, heap }, settings, replicas, profile.heap.sampleIntervalMs, test.info().outputPath('soak-partial.json'))
+  await oracle.check({ replicas })
+  await heap.finish()
+}
+
+// The leak verdicts need a forced GC before every heap sample.
+test.use({ heapSampling: 'gc' })
+
 test.describe('leaking client and server', () => {
   test.use({ targetSpec: { kind: 'command', command: leakyServer, label: 'leaky reference server', admin: true } })
-  test('the client and server leak verdicts fire within the smoke soak', async ({ swarm, workload, oracle, recorder, profile, heap }) => {
+  test('the client and server leak verdicts fire within the smoke soak', async ({ profile, swarm, workload, oracle, recorder, heap }) => {
     test.setTimeout(180_000)
-    await runSoakScenario({ swarm, workload, oracle, recorder, profile, heap }, profile.scenarios.soak, { leakReceivedUpdates: true })
+    await soakRun({ profile, swarm, workload, oracle, recorder, heap }, { connect: { leakReceivedUpdates: true } })
     expect(recorder.metrics.figures.clientLeaks, describeFits(recorder)).toBe(profile.scenarios.soak.swarm.contexts)
     expect(recorder.metrics.figures.serverLeak, describeFits(recorder)).toBe(1)
     const { verdict, breaches } = recorder.judge(profile.scenarios.soak.thresholds)
@@ -41,12 +55,23 @@ test.describe('leaking client and server', () => {
 })
 
 test.describe('healthy reference stack', () => {
-  test('no leak verdict on the reference client and server', async ({ swarm, workload, oracle, recorder, profile, heap }) => {
+  test('no leak verdict on the reference client and server', async ({ profile, swarm, workload, oracle, recorder, heap }) => {
     test.setTimeout(180_000)
-    await runSoakScenario({ swarm, workload, oracle, recorder, profile, heap }, profile.scenarios.soak)
+    await soakRun({ profile, swarm, workload, oracle, recorder, heap })
     expect(recorder.metrics.figures.clientLeaks, describeFits(recorder)).toBe(0)
     expect(recorder.metrics.figures.serverLeak, describeFits(recorder)).toBe(0)
     const { verdict } = recorder.judge(profile.scenarios.soak.thresholds)
     expect(verdict, recorder.metrics.verdictReasons.join('\n')).toBe('pass')
+  })
+})
+
+test.describe('a soak too short for a leak verdict', () => {
+  test.use({ profile: { ...run.profile, scenarios: { ...run.profile.scenarios, soak: { ...run.profile.scenarios.soak, durationMs: 5_000 } } } })
+  test('is a suite error, never a pass', async ({ profile, swarm, workload, oracle, recorder, heap }) => {
+    await soakRun({ profile, swarm, workload, oracle, recorder, heap })
+    const { verdict, reasons } = recorder.judge(profile.scenarios.soak.thresholds)
+    expect(verdict).toBe('error')
+    expect(reasons.join('\n')).toMatch(/too few (page|server) heap samples for a leak verdict/)
+    expect(reasons.join('\n')).toMatch(/did not record clientLeaks/)
   })
 })

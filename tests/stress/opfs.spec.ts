@@ -1,12 +1,20 @@
-import { test, expectVerdict } from '../../fixtures/index.ts'
-import { runOpfsScenario } from '../../fixtures/opfs-scenario.ts'
+import { test } from '../../fixtures/index.ts'
+import { benchPage, judgeBench, measureSize, type SizeMeasurement } from '../../scenarios/opfs.ts'
 
-// A forced GC in the page would land inside timed store calls.
-test.use({ heapSampling: false })
+// Nothing samples the page while its stores are timed.
+test.use({ heapSampling: 'off' })
 
-test('opfs: OPFS (main thread, worker) against IndexedDB, write / read / list / delete', { tag: '@opfs' }, async ({ swarm, recorder, profile, browserName }, testInfo) => {
-  const scenario = profile.scenarios.opfs
-  const table = await runOpfsScenario({ swarm, recorder }, scenario, browserName)
-  await testInfo.attach(`opfs-${browserName}.txt`, { body: table, contentType: 'text/plain' })
-  await test.step('assert: thresholds', async () => { expectVerdict(recorder, scenario.thresholds) })
+test('opfs: OPFS (main thread, worker) against IndexedDB, write / read / list / delete', { tag: '@opfs' }, async ({ profile, swarm, recorder, browserName }, testInfo) => {
+  const settings = profile.scenarios.opfs
+  const plan = settings.storeBench
+  const host = await test.step('arrange: one harness page, with nothing else running in it', async () => await benchPage(swarm))
+  const results: SizeMeasurement[] = []
+  for (const size of plan.sizes) {
+    results.push(await test.step(`measure: ${size.items} items, one sample per ${size.sample === 'batch' ? 'batch call' : 'single-item call'}, ${size.rounds} round(s)`, async () =>
+      await measureSize(recorder, host, plan, size, browserName)))
+  }
+  await test.step('assert: enough samples, no store failed, and thresholds', async () => {
+    await testInfo.attach(`opfs-${browserName}.txt`, { body: judgeBench(recorder, plan, results, browserName), contentType: 'text/plain' })
+    recorder.expectVerdict(settings.thresholds)
+  })
 })

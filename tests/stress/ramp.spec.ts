@@ -1,44 +1,32 @@
-import { test, expectVerdict } from '../../fixtures/index.ts'
-import { clientOptions } from '../../fixtures/convergence-scenario.ts'
-import { recordConvergence } from '../../fixtures/verdict.ts'
+import { test } from '../../fixtures/index.ts'
 import type { Replica } from '../../fixtures/swarm.ts'
-import { GeneratorHealth } from '../../metrics/generator-health.ts'
+import { measureHold } from '../../scenarios/ramp.ts'
 
-test('ramp: replicas join in stages while everyone writes, then hold at the top', { tag: '@ramp' }, async ({ swarm, workload, oracle, recorder, profile }) => {
-  const scenario = profile.scenarios.ramp
-  const connect = clientOptions(profile)
-  const stages = scenario.stages ?? [{ contexts: scenario.swarm.contexts, holdMs: scenario.durationMs }]
+test('ramp: replicas join in stages while everyone writes, then hold at the top', { tag: '@ramp' }, async ({ profile, swarm, workload, oracle, recorder }) => {
+  const settings = profile.scenarios.ramp
   const replicas: Replica[] = []
-  let contexts = 0
   const setupMs: number[] = []
   let spawnMs = 0
-  for (const [index, stage] of stages.entries()) {
-    await test.step(`ramp stage ${index + 1}/${stages.length}: up to ${stage.contexts} context(s), hold ${stage.holdMs} ms`, async () => {
-      const added = Math.max(0, stage.contexts - contexts)
-      const nodeReplicas = index === 0 ? scenario.swarm.nodeReplicas : 0
-      const { replicas: spawned, timing } = await swarm.spawn({ shape: { ...scenario.swarm, contexts: added, nodeReplicas }, batch: profile.contextBatch, connect })
-      contexts += added
-      replicas.push(...spawned)
+  for (const [index, stage] of settings.stages.entries()) {
+    const top = index === settings.stages.length - 1
+    await test.step(`arrange + workload: stage ${index + 1}/${settings.stages.length}, up to ${stage.contexts} context(s), hold ${stage.holdMs} ms`, async () => {
+      const added = stage.contexts - (settings.stages[index - 1]?.contexts ?? 0)
+      const nodeReplicas = index === 0 ? settings.swarm.nodeReplicas : 0
+      // Each stage fills rooms of its own, so rooms keep their size as the swarm grows.
+      const { replicas: joined, timing } = await swarm.spawn({ ...settings, swarm: { ...settings.swarm, contexts: added, nodeReplicas } }, { roomPrefix: `s${index}-` })
+      replicas.push(...joined)
       setupMs.push(...timing.perContextMs)
       spawnMs += timing.totalMs
       recorder.mark(`ramp: stage ${index + 1}, ${replicas.length} replica(s) live, writing for ${stage.holdMs} ms`)
-      // At the top, measure what holding the swarm costs the machine, apart from setting it up.
-      const atTop = index === stages.length - 1
-      const health = atTop ? new GeneratorHealth(500) : undefined
-      await workload.run([...replicas], { ratePerReplica: scenario.ratePerReplica, durationMs: stage.holdMs, mix: scenario.mix })
-      const held = health?.stop()
-      if (held !== undefined) {
-        recorder.figure('holdCpuPctMean', held.cpuPctMean)
-        recorder.figure('holdCpuPctMax', held.cpuPctMax)
-        recorder.figure('liveBrowserReplicas', replicas.filter(r => r.host.kind === 'browser').length)
-      }
+      const hold = async (): Promise<unknown> => await workload.run([...replicas], { ...settings, durationMs: stage.holdMs })
+      if (top) await measureHold(recorder, replicas.filter(r => r.host.kind === 'browser').length, hold)
+      else await hold()
     })
   }
-  await test.step('quiesce: wait for convergence and check it', async () => {
+  await test.step('quiesce: converge, then check every room', async () => {
     recorder.figure('setupMsPerContextMax', Math.max(0, ...setupMs))
     recorder.figure('setupMsPerReplica', spawnMs / Math.max(1, replicas.length))
-    const result = await oracle.check({ replicas, deadlineMs: profile.convergenceDeadlineMs, ackDeadlineMs: profile.ackDeadlineMs, connect })
-    recordConvergence(recorder, result, replicas.length)
+    await oracle.check({ replicas })
   })
-  await test.step('assert: thresholds', async () => { expectVerdict(recorder, scenario.thresholds) })
+  await test.step('assert: thresholds', async () => { recorder.expectVerdict(settings.thresholds) })
 })

@@ -1,16 +1,13 @@
-import { test, expectVerdict, run } from '../../fixtures/index.ts'
-import { runSessionsScenario } from '../../fixtures/sessions-scenario.ts'
-import { targetSpecFromEnv } from '../../fixtures/target-spec.ts'
+import { test, run } from '../../fixtures/index.ts'
+import { targetSpecFromEnv } from '../../fixtures/support/target-spec.ts'
+import { checkOpenFiles, connectSessions, recordSessions, sampleServerAround } from '../../scenarios/sessions.ts'
 
 const sized = run.profile.scenarios.sessions
 const replicas = sized.swarm.nodeReplicas + (sized.browserSwarm === undefined ? 0 : sized.browserSwarm.contexts * sized.browserSwarm.pagesPerContext * sized.browserSwarm.replicasPerPage)
 
 // The reference server's defaults (10,000 connections, 1,000 loaded documents) are below a sessions run: raise them for it.
 // Another target keeps its own limits, and a run past them shows as connection errors.
-// No periodic heap sampling: its forced GCs on the server and in every page would pause them mid-measurement.
-// The scenario reads the server's heap after a GC at the start and end of the hold instead.
 test.use({
-  heapSampling: false,
   targetSpec: async ({}, use) => {
     const spec = targetSpecFromEnv()
     await use(spec.kind !== 'reference' ? spec : {
@@ -20,10 +17,19 @@ test.use({
   }
 })
 
-test('sessions: thousands of two-participant sessions of Node replicas while browser sessions measure delivery', { tag: '@sessions' }, async ({ swarm, workload, oracle, recorder, profile, target }) => {
-  const scenario = profile.scenarios.sessions
+test('sessions: thousands of two-participant sessions of Node replicas while browser sessions measure delivery', { tag: '@sessions' }, async ({ profile, swarm, workload, oracle, recorder, target }) => {
+  const settings = profile.scenarios.sessions
   // Connecting, the hold and the check scale with the profile: 10 min is not enough for `heavy`.
-  test.setTimeout(5 * 60_000 + scenario.durationMs + 2 * profile.convergenceDeadlineMs + profile.ackDeadlineMs + scenario.swarm.nodeReplicas * 20)
-  await runSessionsScenario({ swarm, workload, oracle, recorder, profile, target }, scenario)
-  await test.step('assert: thresholds', async () => { expectVerdict(recorder, scenario.thresholds) })
+  test.setTimeout(5 * 60_000 + settings.durationMs + 2 * profile.convergenceDeadlineMs + profile.ackDeadlineMs + settings.swarm.nodeReplicas * 20)
+  const live = await test.step(`arrange: ${settings.swarm.nodeReplicas} Node replicas in sessions, ${settings.connectBatch} at a time, then the browser sessions`, async () => {
+    checkOpenFiles(settings)
+    return await connectSessions({ swarm, recorder }, settings, profile.convergenceDeadlineMs)
+  })
+  const { before, after } = await test.step(`workload: ${live.length} replicas write for ${settings.durationMs} ms; the server is sampled before and after`, async () =>
+    await sampleServerAround(target, async () => await workload.run(live, settings)))
+  const result = await test.step('quiesce: check every session against the server', async () => await oracle.check({ replicas: live }))
+  await test.step('assert: delivery per kind of replica, op errors, server growth, and thresholds', async () => {
+    recordSessions(recorder, result, before, after)
+    recorder.expectVerdict(settings.thresholds)
+  })
 })

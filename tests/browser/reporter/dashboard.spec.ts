@@ -69,9 +69,16 @@ test('the dashboard opens from disk, fetches nothing, and draws every chart with
     tests: first.tests.map(t => ({ ...t, figures: Object.fromEntries(Object.entries(t.figures).map(([k, v]) => [k, v * (1 + i / 10)])) }))
   }))
   const count = await openFromDisk(page, buildDashboard(summary, { baseline, history, playwrightReportDir: '../../playwright-report' }), testInfo, 'dashboard.png')
-  // 3 percentile charts (propagation, ack, resync), 1 heap, 2 server metrics, 5 trends.
+  // 3 percentile charts (propagation, ack, resync), 1 heap, 2 server metrics, 5 trends (propagation p95, ack p95, convergence, the two rates).
   expect(count).toBe(11)
-  await expect(page.locator('table.verdicts tbody tr').first()).toContainText('burst </script><img src=x onerror=alert(1)>')
+  // The suite error first, in its own colour; then the failure.
+  const rows = page.locator('table.verdicts tbody tr')
+  await expect(rows.first()).toContainText('sessions: many rooms')
+  await expect(rows.first().locator('.badge')).toHaveText('error')
+  await expect(rows.first().locator('.badge')).toHaveCSS('background-color', 'rgb(130, 80, 223)')
+  await expect(rows.nth(1)).toContainText('burst </script><img src=x onerror=alert(1)>')
+  await expect(rows.nth(1)).toContainText('value<30000: measured never')
+  await expect(page.locator('#browsers tr', { hasText: 'convergence (worst test)' }).locator('td').nth(1)).toHaveText('never')
   expect(await page.locator('img').count()).toBe(0)
 })
 

@@ -14,8 +14,8 @@ import { checkAdapter, type Adapter } from '../../../client/adapter/contract.ts'
 import type { WebSocketConstructor } from '../../../client/sync-client.ts'
 import lww from '../../../examples/lww-todo/adapter.ts'
 import yWebsocket from '../../../client/adapters/y-websocket.ts'
-import { TargetProcess, freePort } from '../../../fixtures/target-process.ts'
-import { loadClient } from '../../../fixtures/client.ts'
+import { TargetProcess, freePort } from '../../../fixtures/support/target-process.ts'
+import { loadClient } from '../../../fixtures/support/clients.ts'
 import { startReferenceServer, waitFor } from './servers.ts'
 
 const ws = WebSocket as unknown as WebSocketConstructor

@@ -1,12 +1,12 @@
 import { test, expect } from '@playwright/test'
 import { readPrometheus } from '../../../metrics/prometheus.ts'
-import { fitHeap } from '../../../fixtures/heap.ts'
-import { formatSoakStatus, soakStatus } from '../../../fixtures/soak-scenario.ts'
+import { fitHeap } from '../../../metrics/leak.ts'
+import { formatSoakStatus, soakStatus } from '../../../scenarios/soak.ts'
 import type { HeapSettings } from '../../../profiles/schema.ts'
 import type { ReplicaStats } from '../../../client/harness/api.ts'
 
 const settings: HeapSettings = {
-  sampleIntervalMs: 5_000, warmupSamples: 2, minSamples: 6, bootstrapResamples: 300, confidence: 0.95,
+  sampling: 'gc', sampleIntervalMs: 5_000, warmupSamples: 2, minSamples: 6, bootstrapResamples: 300, confidence: 0.95,
   client: { bytesPerMin: 500_000, bytesPerOp: 2_000 }, server: { bytesPerMin: 1_000_000, bytesPerOp: 4_000 }
 }
 

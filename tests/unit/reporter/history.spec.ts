@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { test, expect } from '@playwright/test'
 import { appendHistory, historyLine, readHistory } from '../../../reporter/history.ts'
-import { syntheticSummary } from './synthetic.ts'
+import { hostileTitle, syntheticSummary } from './synthetic.ts'
 
 test('each run appends one line; reading returns the last N valid lines oldest first', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'syncstorm-history-'))
@@ -13,7 +13,11 @@ test('each run appends one line; reading returns the last N valid lines oldest f
     const line = historyLine(syntheticSummary())
     expect(line).toMatchObject({ runId: 'run-1', time: '2026-11-23T17:00:00.000Z', gitRevision: 'abc1234', profile: 'smoke' })
     expect(line.tests.find(t => t.project === 'chromium' && t.title.startsWith('baseline'))?.figures.convergenceMs).toBe(120)
-    // The skipped webkit test has no headline figures and is left out.
+    // A "never" figure (the stuck chromium burst) is left out: history lines hold finite numbers only.
+    expect(line.tests.find(t => t.project === 'chromium' && t.title === hostileTitle)?.figures).not.toHaveProperty('convergenceMs')
+    expect(JSON.stringify(line)).not.toContain('null')
+    // The skipped webkit test and the suite error have no headline figures and are left out.
+    expect(line.tests.some(t => t.title.startsWith('sessions'))).toBe(false)
     expect(line.tests.some(t => t.project === 'webkit')).toBe(false)
     appendHistory(file, line)
     await fs.appendFile(file, '{"torn": \n')

@@ -35,7 +35,7 @@ const metricsOf = (values: number[]): TestMetrics => {
   for (const v of values) histogram.record(v)
   const s = histogram.summary()
   return {
-    version: 1, scenario: 'shard', target: 'reference', client: 'reference', profile: 'smoke', seed: 1, verdict: 'pass', verdictReasons: [],
+    version: 2, scenario: 'shard', target: 'reference', client: 'reference', profile: 'smoke', seed: 1, verdict: 'pass', verdictReasons: [],
     figures: { propagationMs: { count: s.count, p50: s.p50, p95: s.p95, p99: s.p99, max: s.max } },
     notMeasurable: {}, histograms: { propagationMs: histogram.encode() }, thresholds: [], timeline: []
   }

@@ -1,7 +1,9 @@
 /**
- * A synthetic summary.json for the dashboard tests: real HDR histograms
- * (LatencyHistogram-encoded), every optional shape (series, fits, OPFS
- * figures, resync histogram, regressions-ready figures), and hostile titles.
+ * A synthetic summary.json (version 2) for the reporter tests: registered
+ * figure names only, real HDR histograms (LatencyHistogram-encoded), every
+ * optional shape (series, fits, OPFS figures, resync histogram,
+ * regressions-ready figures), a "never" figure and threshold, not-measurable
+ * figures with their capability, a suite error, and hostile titles.
  */
 import { LatencyHistogram } from '../../../metrics/histogram.ts'
 import type { Summary, SummaryTest } from '../../../reporter/summary.ts'
@@ -40,16 +42,23 @@ const baseTest = (title: string, project: string, over: Partial<SummaryTest>): S
 /** The propagation histograms of the two chromium tests, to check exact merging. */
 export const chromiumPropagation = [histogramOf(1500, 2, 40), histogramOf(500, 5, 400)]
 
+/** `over.figures` replaces single figures; every other field of `over` replaces the whole field. */
 const latencyTest = (title: string, project: string, propagation: LatencyHistogram, ack: LatencyHistogram, over: Partial<SummaryTest> = {}): SummaryTest =>
   baseTest(title, project, {
-    figures: { propagationMs: dist(propagation), ackMs: dist(ack), convergenceMs: 120, lostOps: 0, phantomOps: 0, divergentReplicas: 0, opsPerSec: 400, opSuccessRate: 1 },
     histograms: { propagationMs: propagation.encode(), ackMs: ack.encode() },
     thresholds: [{ figure: 'lostOps', limit: 'value==0', value: 0, ok: true }],
     timeline: [{ t: 1_000_000, event: 'arrange: 4 replicas' }, { t: 1_005_000, event: 'workload: 10 op/s <b>' }],
-    ...over
+    ...over,
+    figures: { propagationMs: dist(propagation), ackMs: dist(ack), convergenceMs: 120, lostOps: 0, phantomOps: 0, divergentReplicas: 0, opSuccessRate: 0.99, opErrorRate: 0.01, ...over.figures }
   })
 
-/** @return {Summary} a run of 2 scenarios × chromium/firefox plus a skipped webkit and a heap/OPFS scenario */
+/** The reason the synthetic suite error gives, in its verdict and its threshold. */
+export const suiteErrorReason = 'scenario sessions did not record sessionConnectMs'
+
+/**
+ * @return {Summary} a run of 2 scenarios × chromium/firefox (the failed chromium one never converged),
+ * a skipped webkit, a heap/OPFS scenario, and a sessions scenario the suite could not judge
+ */
 export const syntheticSummary = (): Summary => {
   const resync = histogramOf(300, 50, 900)
   // 90% of the samples at the first value, 10% at the second: p50 and p95 exactly.
@@ -61,7 +70,7 @@ export const syntheticSummary = (): Summary => {
   }
   const heapPoints = (slopePerMs: number): Array<[number, number]> => Array.from({ length: 60 }, (_, i) => [i * 1000, 50e6 + slopePerMs * i * 1000 + (i % 7) * 1e5])
   return {
-    version: 1,
+    version: 2,
     run: {
       id: 'run-1', profile: 'smoke', seed: 42, target: 'reference', client: 'reference',
       browsers: [
@@ -75,21 +84,32 @@ export const syntheticSummary = (): Summary => {
     tests: [
       latencyTest('baseline: few replicas', 'chromium', chromiumPropagation[0]!, histogramOf(200, 5, 50)),
       latencyTest(hostileTitle, 'chromium', chromiumPropagation[1]!, histogramOf(100, 8, 80), {
-        status: 'failed', verdict: 'fail', verdictReasons: ['propagationMs p(95)<10 breached: measured 42'],
-        thresholds: [{ figure: 'propagationMs', limit: 'p(95)<10', value: 42.5, ok: false }, { figure: 'lostOps', limit: 'value==0', value: 0, ok: true }],
+        status: 'failed', verdict: 'fail', verdictReasons: ['propagationMs p(95)<10 breached: measured 42', 'convergenceMs value<30000 breached: never'],
+        figures: { convergenceMs: Number.POSITIVE_INFINITY },
+        thresholds: [
+          { figure: 'propagationMs', limit: 'p(95)<10', value: 42.5, ok: false },
+          { figure: 'lostOps', limit: 'value==0', value: 0, ok: true },
+          { figure: 'convergenceMs', limit: 'value<30000', value: Number.POSITIVE_INFINITY, ok: false }
+        ],
         tracePath: '../../test-results/burst-chromium/trace.zip'
       }),
       latencyTest('baseline: few replicas', 'firefox', histogramOf(1000, 3, 60), histogramOf(200, 9, 70)),
       latencyTest(hostileTitle, 'firefox', histogramOf(800, 4, 500), histogramOf(100, 12, 90)),
       baseTest('soak: heap and stores', 'chromium', {
         figures: {
-          resyncMs: dist(resync),
+          timeToResyncMs: dist(resync),
           ...Object.fromEntries(Object.entries(opfs).map(([name, h]) => [name, dist(h)])),
           'opfs.opfs-worker.read.100.item': null,
-          heapGrowthBytesPerMin: null
+          clientHeapSlopeMaxBytesPerMin: 150_000,
+          serverHeapGrowthBytesPerWrite: 2048,
+          serverRssGrowthPct: 12.5,
+          serverHeapSlopeBytesPerMin: null
         },
-        notMeasurable: { 'opfs.opfs-worker.read.100.item': 'opfs-worker does not run in chromium: no Worker' },
-        histograms: { resyncMs: resync.encode(), ...Object.fromEntries(Object.entries(opfs).map(([name, h]) => [name, h.encode()])) },
+        notMeasurable: {
+          'opfs.opfs-worker.read.100.item': { capability: 'opfs', reason: 'opfs-worker does not run in chromium: no Worker' },
+          serverHeapSlopeBytesPerMin: { capability: 'server-heap', reason: 'target official has no heap-after-GC endpoint' }
+        },
+        histograms: { timeToResyncMs: resync.encode(), ...Object.fromEntries(Object.entries(opfs).map(([name, h]) => [name, h.encode()])) },
         series: {
           'heap.r1': heapPoints(1000),
           'heap.r2': heapPoints(0),
@@ -97,6 +117,15 @@ export const syntheticSummary = (): Summary => {
           'server.connections': Array.from({ length: 30 }, (_, i) => [i * 2000, 10 + (i % 3)])
         },
         fits: { 'heap.r1': { slopePerMin: 60e6, ciLow: 58e6, ciHigh: 62e6 }, 'heap.r2': { slopePerMin: 0, ciLow: -1e5, ciHigh: 1e5 } }
+      }),
+      baseTest('sessions: many rooms', 'firefox', {
+        status: 'failed', verdict: 'error', verdictReasons: [suiteErrorReason],
+        figures: { sessions: 4, unackedOps: null },
+        notMeasurable: { unackedOps: { capability: 'acks', reason: 'client y-websocket has no durable-write acks' } },
+        thresholds: [
+          { figure: 'sessionConnectMs', limit: 'p(95)<500', value: null, ok: false, error: suiteErrorReason },
+          { figure: 'unackedOps', limit: 'value==0', value: null, ok: false, notMeasurable: 'client y-websocket has no durable-write acks' }
+        ]
       }),
       baseTest('baseline: few replicas', 'webkit', { status: 'skipped', verdict: 'not-measurable', verdictReasons: ['webkit: skipped, not installed'], testId: undefined })
     ]

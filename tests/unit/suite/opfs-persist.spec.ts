@@ -6,8 +6,8 @@
 import { test, expect } from '@playwright/test'
 import { LatencyHistogram } from '../../../metrics/histogram.ts'
 import { opfsFigure, opfsRatioFigure, parseOpfsFigure, ratioToIndexedDb, storeErrorCodeOf } from '../../../metrics/opfs-figures.ts'
-import { storeLatencyHistograms } from '../../../fixtures/store-latency.ts'
-import { restoreProblem } from '../../../fixtures/persist-scenario.ts'
+import { storeLatencyHistograms } from '../../../oracle/store-latency.ts'
+import { restoreProblem } from '../../../oracle/restore.ts'
 import type { ReplicaStats } from '../../../client/harness/api.ts'
 
 const histogram = (samplesMs: number[]): LatencyHistogram => {
@@ -36,9 +36,9 @@ test('the ratio to IndexedDB divides percentiles, and says why when it cannot', 
   expect('ratio' in p50 && p50.ratio).toBeCloseTo(10, 1)
   const p95 = ratioToIndexedDb(opfs, idb, 95)
   expect('ratio' in p95 && p95.ratio).toBeCloseTo(2.5, 1)
-  expect(ratioToIndexedDb(opfs, histogram([0, 0, 0]), 50)).toEqual({ notMeasurable: 'IndexedDB\'s p50 is 0 at this browser\'s timer resolution' })
-  expect(ratioToIndexedDb(undefined, idb, 50)).toEqual({ notMeasurable: 'the store has no samples' })
-  expect(ratioToIndexedDb(opfs, new LatencyHistogram(), 50)).toEqual({ notMeasurable: 'IndexedDB has no samples' })
+  expect(ratioToIndexedDb(opfs, histogram([0, 0, 0]), 50)).toEqual({ unavailable: 'IndexedDB\'s p50 is 0 at this browser\'s timer resolution', capability: 'fine-timers' })
+  expect(ratioToIndexedDb(undefined, idb, 50)).toEqual({ unavailable: 'the store has no samples' })
+  expect(ratioToIndexedDb(opfs, new LatencyHistogram(), 50)).toEqual({ unavailable: 'IndexedDB has no samples' })
   expect(storeErrorCodeOf('[opfs-worker] unsupported: Worker is not available here')).toBe('unsupported')
   expect(storeErrorCodeOf('something else')).toBe('io')
 })

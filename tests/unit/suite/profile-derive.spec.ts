@@ -1,11 +1,11 @@
 import { test, expect } from '@playwright/test'
-import { deepMerge, deriveProfile } from '../../../profiles/derive.ts'
+import { deepMerge, derive } from '../../../profiles/derive.ts'
 import { profiles, resolveProfile } from '../../../profiles/index.ts'
-import { profileSchema, roomsSchema, type ProfileInput } from '../../../profiles/schema.ts'
+import { profileSchema } from '../../../profiles/schema.ts'
+import { roomsSchema } from '../../../scenarios/base.ts'
 import { smoke } from '../../../profiles/smoke.ts'
 import { assignClasses, buildSchedule, replicaClassesSchema } from '../../../workload/generator.ts'
-import { groupByRoom, roomCount, roomIndex } from '../../../fixtures/rooms.ts'
-import { inBatches } from '../../../fixtures/rooms-oracle.ts'
+import { groupByRoom, inBatches, roomCount, roomIndex } from '../../../oracle/rooms.ts'
 
 test('deepMerge merges objects key by key, replaces arrays and scalars, and modifies neither input', () => {
   const base = { a: 1, nested: { b: 2, c: [1, 2, 3] }, list: ['x'] }
@@ -17,41 +17,46 @@ test('deepMerge merges objects key by key, replaces arrays and scalars, and modi
   expect(base.nested.b).toBe(2)
 })
 
-test('every profile validates, and the bigger ones grow the sessions scenario as the plan says', () => {
+test('every profile validates, and the bigger ones grow the sessions scenario as the plan says', async () => {
   expect(Object.keys(profiles)).toEqual(['smoke', 'light', 'medium', 'heavy', 'soak'])
   const sessions: Record<string, number> = {}
   for (const name of Object.keys(profiles)) {
-    const { profile } = resolveProfile({ STRESS_PROFILE: name })
+    const { profile } = await resolveProfile({ STRESS_PROFILE: name })
     expect(profile.name).toBe(name)
     sessions[name] = profile.scenarios.sessions.swarm.nodeReplicas / 2
   }
   expect(sessions).toEqual({ smoke: 100, light: 1_000, medium: 5_000, heavy: 10_000, soak: 1_000 })
-  const heavy = resolveProfile({ STRESS_PROFILE: 'heavy' }).profile
+  const heavy = (await resolveProfile({ STRESS_PROFILE: 'heavy' })).profile
+  const smokeProfile = (await resolveProfile({ STRESS_PROFILE: 'smoke' })).profile
   expect(heavy.scenarios.sessions.durationMs).toBe(300_000)
   expect(heavy.scenarios.sessions.thresholds.nodePropagationMs.map(t => t.source)).toEqual(['p(95)<100'])
   // Values a bigger profile does not set are smoke's.
-  expect(heavy.scenarios.crash).toEqual(resolveProfile({ STRESS_PROFILE: 'smoke' }).profile.scenarios.crash)
-  expect(heavy.scenarios.baseline.thresholds).toEqual(resolveProfile({}).profile.scenarios.baseline.thresholds)
+  expect(heavy.scenarios.crash).toEqual(smokeProfile.scenarios.crash)
+  expect(heavy.scenarios.baseline.thresholds).toEqual(smokeProfile.scenarios.baseline.thresholds)
 })
 
-test('a scenario added to smoke appears in every derived profile as data', () => {
-  const withExtra = { ...smoke, scenarios: { ...smoke.scenarios, extra: { swarm: { contexts: 1 }, ratePerReplica: 1, durationMs: 1_000 } } } as ProfileInput
-  const derived = deriveProfile(withExtra, { name: 'bigger', description: 'test', scenarios: { baseline: { durationMs: 99_000 } } }) as ProfileInput & { scenarios: { extra: unknown } }
-  expect(derived.scenarios.extra).toEqual({ swarm: { contexts: 1 }, ratePerReplica: 1, durationMs: 1_000 })
+test('a derived profile keeps every value of its base it does not override, as data', () => {
+  const derived = derive(smoke, { name: 'bigger', description: 'test', scenarios: { baseline: { durationMs: 99_000 } } })
   expect(derived.scenarios.baseline.durationMs).toBe(99_000)
   expect(derived.scenarios.baseline.swarm).toEqual(smoke.scenarios.baseline.swarm)
+  expect(derived.scenarios.conflict).toEqual(smoke.scenarios.conflict)
   expect(profileSchema.safeParse(derived).success).toBe(true)
 })
 
-test('overrides apply to any profile, and a bad value is one sentence naming the variable', () => {
-  const light = resolveProfile({ STRESS_PROFILE: 'light', STRESS_SESSIONS: '50', STRESS_DURATION_MS: '2000' }).profile
+test('overrides apply to any profile, and a bad value is one sentence naming the variable', async () => {
+  const light = (await resolveProfile({ STRESS_PROFILE: 'light', STRESS_SESSIONS: '50', STRESS_DURATION_MS: '4000', STRESS_HEAP_SAMPLING: 'off' })).profile
   expect(light.scenarios.sessions.swarm.nodeReplicas).toBe(100)
-  expect(light.scenarios.sessions.durationMs).toBe(2_000)
-  expect(light.scenarios.flood.durationMs).toBe(2_000)
-  expect(() => resolveProfile({ STRESS_PROFILE: 'light', STRESS_SESSIONS: 'many' })).toThrow(/^STRESS_SESSIONS=many is invalid: .*Fix or unset it\.$/)
-  expect(() => resolveProfile({ STRESS_SESSIONS: '0' })).toThrow(/^STRESS_SESSIONS=0 is invalid: /)
-  expect(() => resolveProfile({ STRESS_PROFILE: 'heavy', STRESS_NODE_REPLICAS: '-3' })).toThrow(/^STRESS_NODE_REPLICAS=-3 is invalid: /)
-  expect(() => resolveProfile({ STRESS_PROFILE: 'Heavy' })).toThrow('STRESS_PROFILE=Heavy is not a profile: use one of smoke, light, medium, heavy, soak.')
+  expect(light.scenarios.sessions.durationMs).toBe(4_000)
+  expect(light.scenarios.flood.durationMs).toBe(4_000)
+  // A fault keeps its place in a shorter workload: drop's reset at 2.5 s of 6 s moves to 1.67 s of 4 s.
+  expect(light.scenarios.drop.faultAtMs).toBe(1_666)
+  expect(light.heap.sampling).toBe('off')
+  // Scenarios without a rate or a duration are left alone.
+  expect(light.scenarios.coldsync).not.toHaveProperty('durationMs')
+  await expect(resolveProfile({ STRESS_PROFILE: 'light', STRESS_SESSIONS: 'many' })).rejects.toThrow(/^STRESS_SESSIONS=many is invalid: .*Fix or unset it\.$/)
+  await expect(resolveProfile({ STRESS_SESSIONS: '0' })).rejects.toThrow(/^STRESS_SESSIONS=0 is invalid: /)
+  await expect(resolveProfile({ STRESS_PROFILE: 'heavy', STRESS_NODE_REPLICAS: '-3' })).rejects.toThrow(/^STRESS_NODE_REPLICAS=-3 is invalid: /)
+  await expect(resolveProfile({ STRESS_PROFILE: 'Heavy' })).rejects.toThrow('STRESS_PROFILE=Heavy is not a profile: use one of smoke, light, medium, heavy, soak, or a path to your own profile module such as ./my-profile.ts.')
 })
 
 test('rooms and replica classes are validated with one clear message', () => {
@@ -66,7 +71,7 @@ test('rooms: round-robin deals, fill fills, and grouping keeps first-seen order'
   expect(Array.from({ length: 6 }, (_, i) => roomIndex(i, 6, { perRoom: 2, spread: 'fill' }))).toEqual([0, 0, 1, 1, 2, 2])
   expect(Array.from({ length: 5 }, (_, i) => roomIndex(i, 5, { perRoom: 2, spread: 'fill' }))).toEqual([0, 0, 1, 1, 2])
   expect(roomCount(20_000, { perRoom: 2, spread: 'fill' })).toBe(10_000)
-  const groups = groupByRoom([{ id: 'a', docName: 'r1' }, { id: 'b' }, { id: 'c', docName: 'r1' }], 'main')
+  const groups = groupByRoom([{ id: 'a', room: 'r1' }, { id: 'b', room: 'main' }, { id: 'c', room: 'r1' }], r => r.room)
   expect([...groups].map(([room, rs]) => [room, rs.map(r => r.id)])).toEqual([['r1', ['a', 'c']], ['main', ['b']]])
 })
 

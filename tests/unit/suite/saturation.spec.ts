@@ -43,8 +43,8 @@ test('short spikes, and saturation outside the measured phase, do not count', ()
   expect(saturation(split, [{ from: 0, to: 1_000 }, { from: 6_000, to: 7_000 }], rule).saturated).toBe(false)
 })
 
-test('STRESS_GENERATOR_CHECK turns the rule off or on, and a bad value is one sentence', () => {
-  expect(resolveProfile({}).profile.generator.enabled).toBe(true)
-  expect(resolveProfile({ STRESS_GENERATOR_CHECK: 'off', STRESS_PROFILE: 'heavy' }).profile.generator).toMatchObject({ enabled: false, maxLoopLagMs: 250 })
-  expect(() => resolveProfile({ STRESS_GENERATOR_CHECK: 'no' })).toThrow(/^STRESS_GENERATOR_CHECK=no is invalid: .*Fix or unset it\.$/)
+test('STRESS_GENERATOR_CHECK turns the rule off or on, and a bad value is one sentence', async () => {
+  expect((await resolveProfile({})).profile.generator.enabled).toBe(true)
+  expect((await resolveProfile({ STRESS_GENERATOR_CHECK: 'off', STRESS_PROFILE: 'heavy' })).profile.generator).toMatchObject({ enabled: false, maxLoopLagMs: 250 })
+  await expect(resolveProfile({ STRESS_GENERATOR_CHECK: 'no' })).rejects.toThrow(/^STRESS_GENERATOR_CHECK=no is invalid: .*Fix or unset it\.$/)
 })
