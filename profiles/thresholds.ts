@@ -129,6 +129,8 @@ export interface Recorded {
   distributions: ReadonlyMap<string, Exclude<FigureValue, number>>
   /** Figure -> why it is not measurable (a capability the stack lacks). */
   notMeasurable: ReadonlyMap<string, string>
+  /** Figure -> why the scenario could not record it (e.g. too few samples for a verdict). */
+  unrecorded: ReadonlyMap<string, string>
 }
 
 /**
@@ -152,7 +154,8 @@ export const evaluateThresholds = (thresholds: Thresholds, recorded: Recorded, t
     if (notMeasurable !== undefined) return expressions.map(e => ({ figure: key, limit: e.source, value: null, ok: false, notMeasurable }))
     const distribution = recorded.distributions.get(figure)
     const measured: FigureValue | undefined = distribution?.count === 0 ? undefined : distribution ?? recorded.values.get(figure)
-    const error = distribution?.count === 0 ? `scenario ${scenario} recorded no samples of ${figure}` : `scenario ${scenario} did not record ${figure}`
+    const why = recorded.unrecorded.get(figure)
+    const error = distribution?.count === 0 ? `scenario ${scenario} recorded no samples of ${figure}` : `scenario ${scenario} did not record ${figure}${why === undefined ? '' : `: ${why}`}`
     return expressions.map((e): ThresholdResult => {
       if (measured === undefined) return { figure: key, limit: e.source, value: null, ok: false, error }
       const value = aggregate(measured, e)

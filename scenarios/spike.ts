@@ -38,14 +38,14 @@ export const spikeSettings = workloadScenario.extend({
 export type SpikeSettings = z.infer<typeof spikeSettings>
 
 /**
- * Records the recovery figures; a spike with no propagation before it measured nothing (a suite error).
+ * Records the recovery figures; a spike with no propagation before it has no baseline to recover to, so no recovery figure.
  * @param {ReplicaStats[]} stats every replica of the run
  * @param {SpikeTimes} spike when the spike started and ended
  */
 export const recordSpikeRecovery = (recorder: Recorder, settings: SpikeSettings, stats: ReplicaStats[], spike: SpikeTimes): void => {
   const recovery = spikeRecovery(propagationSamples(stats), spike, { minLimitMs: settings.spikeNoiseFloorMs, tolerance: settings.recoveryTolerance })
   if (recovery.baselineP95Ms === null) {
-    recorder.error('spike: no op propagated before the spike, so there is no baseline to recover to')
+    recorder.unrecorded('spikeRecoveryMs', 'no op propagated before the spike, so there is no baseline to recover to')
     return
   }
   recorder.figure('spikeRecoveryMs', recovery.recoveryMs ?? Number.POSITIVE_INFINITY)

@@ -46,6 +46,9 @@ test('a passive sample forces no GC: garbage is still counted until a GC sample 
     const passive = await probe.sample({ gc: false })
     const collected = await probe.sample({ gc: true })
     expect(passive.heapBytes - collected.heapBytes, `passive ${passive.heapBytes} B, after a GC ${collected.heapBytes} B`).toBeGreaterThan(20_000_000)
+    // A passive sample leaves the Performance domain off: it instruments every task of the page.
+    expect(passive.domNodes).toBeUndefined()
+    expect(collected.domNodes).toBeGreaterThan(3)
   } finally {
     await probe.close()
   }

@@ -16,7 +16,7 @@ import { measuredNumberSchema, toJson } from '../../../metrics/test-metrics.ts'
 const repo = path.resolve(import.meta.dirname, '../../..')
 
 const distribution = (h: LatencyHistogram): Exclude<FigureValue, number> => ({ percentile: p => h.percentile(p), max: h.max, min: h.min, count: h.count })
-const recorded = (over: Partial<Recorded>): Recorded => ({ values: new Map(), distributions: new Map(), notMeasurable: new Map(), ...over })
+const recorded = (over: Partial<Recorded>): Recorded => ({ values: new Map(), distributions: new Map(), notMeasurable: new Map(), unrecorded: new Map(), ...over })
 const tags = { browser: 'chromium', client: 'reference' }
 
 test('threshold expressions parse, and bad ones fail with a clear sentence', () => {
@@ -64,7 +64,8 @@ test('thresholds are judged against distributions and values; a figure never rec
   const results = evaluateThresholds(thresholds, recorded({
     values: new Map([['lostOps', 0], ['spikeRecoveryMs', Number.POSITIVE_INFINITY]]),
     distributions: new Map([['propagationMs', distribution(histogram)], ['coldLoadMs', distribution(new LatencyHistogram())]]),
-    notMeasurable: new Map([['ackMs', 'client y-websocket has no durable-write acks']])
+    notMeasurable: new Map([['ackMs', 'client y-websocket has no durable-write acks']]),
+    unrecorded: new Map([['spikeRecoveryMs', 'never used: it was recorded']])
   }), tags, 'baseline')
   expect(results.map(r => [r.figure, r.limit, r.ok])).toEqual([
     ['propagationMs', 'p(95)<90', false], ['propagationMs', 'p(50)<60', true], ['lostOps', 'value==0', true], ['ackMs', 'p(95)<10', false],
@@ -74,6 +75,9 @@ test('thresholds are judged against distributions and values; a figure never rec
   expect(results[4]).toMatchObject({ error: 'scenario baseline did not record timeToResyncMs' })
   expect(results[5]).toMatchObject({ error: 'scenario baseline recorded no samples of coldLoadMs' })
   expect(results[6]).toMatchObject({ value: Number.POSITIVE_INFINITY, ok: false })
+  // Why a figure is missing joins the error, when the scenario said.
+  const why = evaluateThresholds(thresholdsSchema.parse({ clientLeaks: ['value==0'] }), recorded({ unrecorded: new Map([['clientLeaks', 'too few page heap samples for a leak verdict (2)']]) }), tags, 'soak')
+  expect(why[0]).toMatchObject({ error: 'scenario soak did not record clientLeaks: too few page heap samples for a leak verdict (2)' })
 })
 
 test('a tag filter narrows a threshold to one browser or client', () => {
