@@ -89,12 +89,12 @@ export const sampleServerAround = async <T>(target: Target, hold: () => Promise<
 
 const mb = (bytes: number | undefined): string => bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`
 
-/** Delivery per kind of replica, the op error rate, and the server's growth over the hold. */
-export const recordSessions = (recorder: Recorder, result: OracleResult, before: ServerSample | undefined, after: ServerSample | undefined): void => {
-  const kindOf = (replicaId: string): 'node' | 'browser' => replicaId.startsWith('node-') ? 'node' : 'browser'
+/** Delivery per kind of replica (of `replicas`), the op error rate, and the server's growth over the hold. */
+export const recordSessions = (recorder: Recorder, replicas: Replica[], result: OracleResult, before: ServerSample | undefined, after: ServerSample | undefined): void => {
+  const kindOf = new Map(replicas.map(r => [r.id, r.host.kind]))
   const line: string[] = []
   for (const kind of ['node', 'browser'] as const) {
-    const stats = result.stats.filter(s => kindOf(s.replicaId) === kind)
+    const stats = result.stats.filter(s => kindOf.get(s.replicaId) === kind)
     if (stats.length === 0) continue
     const propagation = historyFigures(stats).propagation
     recorder.histogram(kind === 'node' ? 'nodePropagationMs' : 'browserPropagationMs', propagation)

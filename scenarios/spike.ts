@@ -16,6 +16,8 @@ import { parseThresholdKey } from '../profiles/thresholds.ts'
 import { propagationSamples, spikeRecovery, type SpikeTimes } from '../oracle/spike.ts'
 import type { ReplicaStats } from '../client/harness/api.ts'
 import type { Recorder } from '../fixtures/recorder.ts'
+import type { Replica } from '../fixtures/swarm.ts'
+import type { Workload } from '../fixtures/workload.ts'
 
 export const spikeSettings = workloadScenario.extend({
   spikeFactor: z.number().gt(1).default(10),
@@ -36,6 +38,20 @@ export const spikeSettings = workloadScenario.extend({
   }
 })
 export type SpikeSettings = z.infer<typeof spikeSettings>
+
+/**
+ * The base rate for `durationMs`, `spikeFactor`× it for `spikeDurationMs`, the base rate again.
+ * @return {Promise<SpikeTimes>} when the spike started and ended
+ */
+export const spikeWorkload = async ({ workload, recorder }: { workload: Workload, recorder: Recorder }, settings: SpikeSettings, replicas: Replica[]): Promise<SpikeTimes> => {
+  const spikeRate = settings.ratePerReplica * settings.spikeFactor
+  await workload.run(replicas, settings)
+  recorder.mark(`spike: ${spikeRate} op/s per replica for ${settings.spikeDurationMs} ms`)
+  const spiked = await workload.run(replicas, { ...settings, ratePerReplica: spikeRate, durationMs: settings.spikeDurationMs })
+  recorder.mark(`workload: back to ${settings.ratePerReplica} op/s per replica for ${settings.durationMs} ms`)
+  await workload.run(replicas, settings)
+  return { spikeStartAt: spiked.startedAt, spikeEndAt: spiked.startedAt + settings.spikeDurationMs }
+}
 
 /**
  * Records the recovery figures; a spike with no propagation before it has no baseline to recover to, so no recovery figure.

@@ -4,7 +4,7 @@
  * without that fault, through @spike's own settings and recovery figures.
  */
 import { test, expect } from '../../fixtures/index.ts'
-import { recordSpikeRecovery } from '../../scenarios/spike.ts'
+import { recordSpikeRecovery, spikeWorkload } from '../../scenarios/spike.ts'
 import { faultyRelay } from './support/faulty-relay.ts'
 
 for (const { fault, broken } of [{ fault: 'slow-after:50:300', broken: true }, { fault: 'none', broken: false }]) {
@@ -13,11 +13,9 @@ for (const { fault, broken } of [{ fault: 'slow-after:50:300', broken: true }, {
     test(`spike recovery ${broken ? 'never comes for a server that stays slow' : 'comes back for a server that keeps up'}`, async ({ profile, swarm, workload, oracle, recorder }) => {
       const settings = profile.scenarios.spike
       const { replicas } = await swarm.spawn(settings)
-      await workload.run(replicas, settings)
-      const spiked = await workload.run(replicas, { ...settings, ratePerReplica: settings.ratePerReplica * settings.spikeFactor, durationMs: settings.spikeDurationMs })
-      await workload.run(replicas, settings)
+      const spike = await spikeWorkload({ workload, recorder }, settings, replicas)
       const { stats } = await oracle.check({ replicas })
-      recordSpikeRecovery(recorder, settings, stats, { spikeStartAt: spiked.startedAt, spikeEndAt: spiked.startedAt + settings.spikeDurationMs })
+      recordSpikeRecovery(recorder, settings, stats, spike)
       const { verdict, breaches } = recorder.judge(settings.thresholds)
       if (broken) {
         expect(recorder.metrics.figures.spikeRecoveryMs).toBe(Number.POSITIVE_INFINITY)

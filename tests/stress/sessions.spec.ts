@@ -29,7 +29,7 @@ test('sessions: thousands of two-participant sessions of Node replicas while bro
     await sampleServerAround(target, async () => await workload.run(live, settings)))
   const result = await test.step('quiesce: check every session against the server', async () => await oracle.check({ replicas: live }))
   await test.step('assert: delivery per kind of replica, op errors, server growth, and thresholds', async () => {
-    recordSessions(recorder, result, before, after)
+    recordSessions(recorder, live, result, before, after)
     recorder.expectVerdict(settings.thresholds)
   })
 })
