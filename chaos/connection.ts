@@ -144,9 +144,15 @@ export class ProxyConnection {
     }
   }
 
-  /** Sends the client an RST (it sees ECONNRESET), closes upstream, and tears down. */
+  /**
+   * Sends an RST both ways (the client and the server see ECONNRESET), as
+   * Toxiproxy's reset_peer does, and tears down. An upstream socket still
+   * connecting is just destroyed.
+   */
   reset (): Promise<void> {
-    if (!this.client.destroyed) this.client.resetAndDestroy()
+    for (const socket of [this.client, this.upstream]) {
+      if (!socket.destroyed) socket.resetAndDestroy()
+    }
     return this.close()
   }
 

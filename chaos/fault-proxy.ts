@@ -20,7 +20,10 @@ export interface FaultProxy {
   start: (options: FaultProxyStartOptions) => Promise<{ port: number }>
   /** Adds a toxic (also to open connections it targets); resolves with the spec as stored. */
   addToxic: (spec: ToxicSpecInput) => Promise<ToxicSpec>
-  /** Removes a toxic by name, without losing bytes (blackhole aside). */
+  /**
+   * Removes a toxic by name. The built-in proxy loses no bytes (a blackhole
+   * delivers its hold); Toxiproxy closes the connections its blackhole dropped bytes of.
+   */
   removeToxic: (name: string) => Promise<void>
   listToxics: () => Promise<ToxicSpec[]>
   /** Down refuses new connections; `cutExisting` (default true) also resets open ones. */

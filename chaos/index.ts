@@ -14,6 +14,7 @@ export type { ConnectionInfo } from './connection.ts'
 export { ToxiproxyProxy } from './toxiproxy.ts'
 export { parseToxicSpec, toxicSpecSchema, type ToxicSpec, type ToxicSpecInput, type ToxicType } from './spec.ts'
 export { ChaosError, type ChaosErrorCode } from './errors.ts'
+export { blackholeAttributesSchema, type BlackholeAttributesInput } from './toxics/blackhole.ts'
 export { startControlServer } from './control.ts'
 
 /**

@@ -7,9 +7,10 @@
  * The chain starts with a noop stage. Adding a toxic interrupts the last stage,
  * points it at a fresh channel and starts the new stage between that channel
  * and the output; removing one interrupts it and its predecessor, moves what
- * was queued in front of it to its output (after what it already wrote, so
- * order holds) and reconnects the predecessor. A toxic returns from `pipe` only
- * after writing what it holds, so swaps lose and reorder nothing.
+ * it held (a {@link HoldingToxic}: a blackhole's hold) and then what was queued
+ * in front of it to its output (after what it already wrote, so order holds)
+ * and reconnects the predecessor. A toxic returns from `pipe` only after
+ * writing what it took, or keeps it for `release`, so swaps lose and reorder nothing.
  *
  * Backpressure: every channel is bounded by `highWaterMarkBytes` (1 MiB by
  * default). A stage's `write` waits while the next channel is over the bound,
@@ -21,7 +22,7 @@
  */
 import type { Socket } from 'node:net'
 import { Channel, defaultHighWaterMarkBytes } from './channel.ts'
-import { NoopToxic, type Stream, type Toxic, type ToxicStub } from './toxic.ts'
+import { isHolding, NoopToxic, type HoldingToxic, type Stream, type Toxic, type ToxicStub } from './toxic.ts'
 
 interface Stage {
   name: string
@@ -207,8 +208,9 @@ export class ToxicLink {
       if (!stage.done) await this.interrupt(stage)
       this.stages.splice(index, 1)
       if (stage.done || this.closed) return
-      // What waits in front of the removed stage came after everything it wrote.
-      for (const data of stage.input.takeAll()) stage.output.push(data)
+      // What it held, then what waits in front of it: both came after everything it wrote.
+      const held = isHolding(stage.toxic) ? stage.toxic.release() : []
+      for (const data of [...held, ...stage.input.takeAll()]) stage.output.push(data)
       if (stage.input.closed) stage.output.close()
       previous.output = stage.output
       if (!previous.done) this.run(previous)

@@ -148,7 +148,7 @@ export class ChaosProxy implements FaultProxy {
   }
 
   /**
-   * Removes a toxic from the proxy and from every open connection, losing no bytes (blackhole aside).
+   * Removes a toxic from the proxy and from every open connection, losing no bytes: a blackhole delivers what it held.
    * @param {string} name
    */
   async removeToxic (name: string): Promise<void> {

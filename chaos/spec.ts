@@ -12,7 +12,7 @@ import { clientIdSchema, streamSchema } from './toxic.ts'
 import { latencyAttributesSchema } from './toxics/latency.ts'
 import { bandwidthAttributesSchema } from './toxics/bandwidth.ts'
 import { resetAttributesSchema } from './toxics/reset.ts'
-import { blackholeAttributesSchema } from './toxics/blackhole.ts'
+import { blackholeAttributesSchema, defaultHoldMaxBytes, defaultHoldMaxMs } from './toxics/blackhole.ts'
 import { slicerAttributesSchema } from './toxics/slicer.ts'
 
 export const toxicNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a toxic name must be 1-64 letters, digits or _ . -')
@@ -31,7 +31,7 @@ export const toxicSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('latency'), attributes: latencyAttributesSchema, ...common }),
   z.strictObject({ type: z.literal('bandwidth'), attributes: bandwidthAttributesSchema, ...common }),
   z.strictObject({ type: z.literal('reset_peer'), attributes: resetAttributesSchema.default({ timeoutMs: 0 }), ...common }),
-  z.strictObject({ type: z.literal('blackhole'), attributes: blackholeAttributesSchema.default({}), ...common }),
+  z.strictObject({ type: z.literal('blackhole'), attributes: blackholeAttributesSchema.default({ holdMaxBytes: defaultHoldMaxBytes, holdMaxMs: defaultHoldMaxMs }), ...common }),
   z.strictObject({ type: z.literal('slicer'), attributes: slicerAttributesSchema, ...common })
 ])
 

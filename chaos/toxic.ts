@@ -4,8 +4,9 @@
  * A {@link Toxic} has one method, `pipe(stub)`: it moves chunks from
  * `stub.read()` to `stub.write()` until the input ends or the stub is
  * interrupted, then returns. Whatever it already took from the input it must
- * write before returning (only blackhole discards, by design), which is what
- * lets a {@link ToxicLink} swap toxics in and out without losing bytes.
+ * write before returning, or keep and hand over with `release` (a
+ * {@link HoldingToxic}), which is what lets a {@link ToxicLink} swap toxics in
+ * and out without losing bytes.
  *
  * A toxic instance serves one direction of one connection, so it may keep state.
  * Toxic types register themselves by name with {@link registerToxic}.
@@ -32,7 +33,7 @@ export interface ToxicStub {
   sleep: (ms: number) => Promise<boolean>
   /** True once the link has asked this stage to stop. */
   readonly interrupted: boolean
-  /** Resets the connection: RST to the client, upstream socket closed. */
+  /** Resets the connection: an RST to the client and to the server. */
   reset: () => void
 }
 
@@ -40,11 +41,24 @@ export interface ToxicStub {
 export interface Toxic {
   /**
    * Runs until the input ends or the stub is interrupted; must write every chunk it took
-   * (unless it exists to discard them).
+   * (or, as a {@link HoldingToxic}, keep it for `release`).
    * @param {ToxicStub} stub
    */
   pipe: (stub: ToxicStub) => Promise<void>
 }
+
+/**
+ * A toxic that keeps what it read across interrupts (blackhole: TCP holding
+ * bytes through an outage). Re-wiring leaves the hold in place; removing the
+ * toxic hands it to the link, which delivers it before anything newer.
+ */
+export interface HoldingToxic extends Toxic {
+  /** Hands over every held chunk, oldest first, and forgets them. */
+  release: () => Buffer[]
+}
+
+/** @param {Toxic} toxic */
+export const isHolding = (toxic: Toxic): toxic is HoldingToxic => typeof (toxic as Partial<HoldingToxic>).release === 'function'
 
 /** Builds a toxic from its (already validated) attributes. */
 export type ToxicFactory = (attributes: unknown) => Toxic

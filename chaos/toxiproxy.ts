@@ -7,12 +7,19 @@
  *   latency   { latencyMs, jitterMs }     latency    { latency, jitter }      (ms)
  *   bandwidth { rateKBps }                bandwidth  { rate }                 (KB/s)
  *   reset_peer{ timeoutMs }               reset_peer { timeout }              (ms)
- *   blackhole {}                          timeout    { timeout: 0 }
+ *   blackhole { holdMaxBytes, holdMaxMs } timeout    { timeout: 0 }      (defaults only, see below)
  *   slicer    { averageSizeBytes, sizeVariationBytes, delayUs }
  *                                         slicer     { average_size, size_variation, delay } (bytes, µs)
  *   down                                  POST /proxies/:name { enabled: false } (always cuts open connections)
  *
  * Toxiproxy cannot target single clients, so `clients` is refused.
+ *
+ * Toxiproxy's `timeout` toxic (toxics/timeout.go) holds nothing: it drops
+ * what it reads, and when it is removed its Cleanup closes the connection
+ * (a FIN, not an RST), since the stream lost bytes. So a blackhole there ends
+ * in a close at the heal instead of a delivered hold, and hold bounds other
+ * than the defaults are refused rather than ignored. A non-zero `timeout` is
+ * no hold bound either: its timer restarts with every chunk it drops.
  *
  * @module chaos/toxiproxy
  */
@@ -22,6 +29,7 @@ import { ChaosError } from './errors.ts'
 import type { FaultProxy, FaultProxyStartOptions } from './fault-proxy.ts'
 import { describeIssue, parseToxicSpec, type ToxicSpec, type ToxicSpecInput } from './spec.ts'
 import { streamSchema } from './toxic.ts'
+import { defaultHoldMaxBytes, defaultHoldMaxMs } from './toxics/blackhole.ts'
 
 /** A toxic as Toxiproxy's HTTP API reads and writes it. */
 export const toxiproxyToxicSchema = z.object({
@@ -36,10 +44,13 @@ export type ToxiproxyToxic = z.infer<typeof toxiproxyToxicSchema>
 /**
  * Maps our spec to Toxiproxy's JSON.
  * @param {ToxicSpec} spec
- * @throws {ChaosError} if the spec targets clients, which Toxiproxy cannot do
+ * @throws {ChaosError} if the spec targets clients or bounds a blackhole's hold, which Toxiproxy cannot do
  */
 export const toToxiproxyToxic = (spec: ToxicSpec): ToxiproxyToxic => {
   if (spec.clients !== undefined) throw new ChaosError('CHAOS_ERR_UNSUPPORTED', `Toxic "${spec.name}" targets clients, but Toxiproxy cannot target single clients; drop "clients" or use the built-in ChaosProxy.`)
+  if (spec.type === 'blackhole' && (spec.attributes.holdMaxBytes !== defaultHoldMaxBytes || spec.attributes.holdMaxMs !== defaultHoldMaxMs)) {
+    throw new ChaosError('CHAOS_ERR_UNSUPPORTED', `Toxic "${spec.name}" bounds its hold, but Toxiproxy's blackhole (timeout 0) holds nothing: it drops bytes and closes the connection at the heal; drop holdMaxBytes and holdMaxMs or use the built-in ChaosProxy.`)
+  }
   const base = { name: spec.name, stream: spec.stream, toxicity: spec.toxicity }
   switch (spec.type) {
     case 'latency': return { ...base, type: 'latency', attributes: { latency: spec.attributes.latencyMs, jitter: spec.attributes.jitterMs } }

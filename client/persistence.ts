@@ -7,7 +7,7 @@
  * @module client/persistence
  */
 import * as Y from 'yjs'
-import type { StoreKind } from './store/store.ts'
+import type { StoreChoice } from './store/store.ts'
 
 /** The doc store surface the client uses (client/store/doc-store.ts). */
 export interface DocStoreLike {
@@ -17,7 +17,7 @@ export interface DocStoreLike {
   close: () => Promise<void>
 }
 
-export type OpenDocStore = (kind: StoreKind, namespace: string) => Promise<DocStoreLike>
+export type OpenDocStore = (kind: StoreChoice, namespace: string) => Promise<DocStoreLike>
 
 /** Appends between two compactions: keeps restore cost bounded. */
 const compactEveryUpdates = 200
@@ -39,7 +39,7 @@ export class DocPersistence {
    * @return the persistence and the number of stored updates applied
    * @throws the store's error when it cannot be opened or read
    */
-  static async open (openDocStore: OpenDocStore, kind: StoreKind, namespace: string, doc: Y.Doc, origin: unknown, hooks: PersistenceHooks): Promise<{ persistence: DocPersistence, updates: number }> {
+  static async open (openDocStore: OpenDocStore, kind: StoreChoice, namespace: string, doc: Y.Doc, origin: unknown, hooks: PersistenceHooks): Promise<{ persistence: DocPersistence, updates: number }> {
     const store = await timed(hooks, 'open', () => openDocStore(kind, namespace))
     let updates: Uint8Array[]
     try {

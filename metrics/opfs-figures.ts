@@ -6,20 +6,24 @@
  *   opfs.<store>.<op>.<items>.<sample>.ratioToIndexedDB.p50  number: store p50 / IndexedDB p50
  *   opfs.<store>.<op>.<items>.<sample>.ratioToIndexedDB.p95  number: store p95 / IndexedDB p95
  *
- * store: opfs-main | opfs-worker | indexeddb; op: write | read | list | delete;
- * sample: `batch` (one sample = one store call with all `items`) or `item`
- * (one sample = one call with one item, on a store of up to `items` keys;
- * list is always one list() of `items` keys). Ratios above 1 mean slower than
- * IndexedDB. Pure functions only.
+ * store: opfs-main (file per key, main thread) | opfs-worker (file per key,
+ * worker) | opfs-log (one log, worker) | indexeddb | sdk (the client's own
+ * store, from its adapter's openBenchStore); op: write | read | list | delete |
+ * restore | compact; sample: `batch` (one sample = one store call with all
+ * `items`) or `item` (one sample = one call with one item, on a store of up
+ * to `items` keys). list is always one list() of `items` keys, restore one
+ * reopen + list + read of all `items`, compact one compaction of `items` live
+ * keys (stores that have one). Ratios above 1 mean slower than IndexedDB.
+ * Pure functions only.
  *
  * @module metrics/opfs-figures
  */
 import type { LatencyHistogram } from './histogram.ts'
 import type { FigureName } from './registry.ts'
 
-export const benchStores = ['opfs-main', 'opfs-worker', 'indexeddb'] as const
+export const benchStores = ['opfs-main', 'opfs-worker', 'opfs-log', 'indexeddb', 'sdk'] as const
 export type BenchStore = (typeof benchStores)[number]
-export const benchOps = ['write', 'read', 'list', 'delete'] as const
+export const benchOps = ['write', 'read', 'list', 'delete', 'restore', 'compact'] as const
 export type BenchOp = (typeof benchOps)[number]
 export type BenchSample = 'batch' | 'item'
 export type RatioPercentile = 'p50' | 'p95'
@@ -33,7 +37,7 @@ export const opfsFigure = (store: BenchStore, { op, items, sample }: BenchCell):
 /** @return {string} the ratio figure of one OPFS store and cell */
 export const opfsRatioFigure = (store: BenchStore, { op, items, sample }: BenchCell, p: RatioPercentile): FigureName => `opfs.${store}.${op}.${items}.${sample}.ratioToIndexedDB.${p}`
 
-const pattern = /^opfs\.(opfs-main|opfs-worker|indexeddb)\.(write|read|list|delete)\.(\d+)\.(batch|item)(?:\.ratioToIndexedDB\.(p50|p95))?$/
+const pattern = /^opfs\.(opfs-main|opfs-worker|opfs-log|indexeddb|sdk)\.(write|read|list|delete|restore|compact)\.(\d+)\.(batch|item)(?:\.ratioToIndexedDB\.(p50|p95))?$/
 
 /**
  * @param {string} name a figure name
@@ -60,6 +64,27 @@ export const ratioToIndexedDb = (store: LatencyHistogram | undefined, indexedDb:
   const base = indexedDb.percentile(percentile)
   if (base <= 0) return { unavailable: `IndexedDB's p${percentile} is 0 at this browser's timer resolution`, capability: 'fine-timers' }
   return { ratio: store.percentile(percentile) / base }
+}
+
+/**
+ * Which store was fastest: per cell, the store with the lowest p50 gets it
+ * (compaction is left out, only the log has one; a tie goes to the first listed).
+ * @param {Array<Map<BenchStore, LatencyHistogram | undefined>>} cells per cell, each store's histogram
+ * @return {{ store: BenchStore, won: number, of: number } | undefined} the store that won most cells; undefined without any
+ */
+export const fastestStore = (cells: Array<{ op: BenchOp, byStore: Map<BenchStore, LatencyHistogram | undefined> }>): { store: BenchStore, won: number, of: number } | undefined => {
+  const wins = new Map<BenchStore, number>()
+  let of = 0
+  for (const { op, byStore } of cells) {
+    if (op === 'compact') continue
+    const ranked = [...byStore].filter((entry): entry is [BenchStore, LatencyHistogram] => entry[1] !== undefined && entry[1].count > 0)
+      .sort((a, b) => a[1].percentile(50) - b[1].percentile(50))
+    if (ranked.length < 2) continue
+    of += 1
+    wins.set(ranked[0]![0], (wins.get(ranked[0]![0]) ?? 0) + 1)
+  }
+  const best = [...wins].sort((a, b) => b[1] - a[1])[0]
+  return best === undefined ? undefined : { store: best[0], won: best[1], of }
 }
 
 /**

@@ -22,10 +22,12 @@ import { z } from 'zod'
  * What a figure can need. Of the client: `acks`, `store`, `heartbeat`. Of the
  * browser: `cdp` (Chromium's DevTools protocol), `opfs` (the storage APIs of
  * the OPFS benchmark), `fine-timers` (a clock fine enough to divide by). Of the
- * target: `server-heap` (the server's heap after a GC), `server-metrics` (a
+ * target: `server-heap` (the server's heap after a GC: the reference admin API
+ * or a Node inspector), `server-process` (the suite started the server, so it
+ * reads its process tree's RSS and CPU time from /proc), `server-metrics` (a
  * Prometheus `/metrics`).
  */
-export const capabilitySchema = z.enum(['acks', 'store', 'heartbeat', 'cdp', 'opfs', 'fine-timers', 'server-heap', 'server-metrics'])
+export const capabilitySchema = z.enum(['acks', 'store', 'heartbeat', 'cdp', 'opfs', 'fine-timers', 'server-heap', 'server-process', 'server-metrics'])
 export type Capability = z.infer<typeof capabilitySchema>
 
 export const figureSpecSchema = z.object({
@@ -96,6 +98,11 @@ const declared = {
   // Crash.
   writesBeforeCrash: echo('writes invoked before the server was killed'),
   acknowledgedBeforeCrash: echo('writes acknowledged (or, without acks, seen by another replica) before the kill'),
+  // Rejoin (the last one out).
+  rejoinWrites: echo('writes the replicas invoked before every one of them left (or the server was stopped)'),
+  rejoinRequiredOps: echo('of those, writes acknowledged (or, without acks, seen by another replica) by then: each must survive'),
+  rejoinEmptyMs: echo('how long every room stayed empty before fresh replicas joined', 'ms'),
+  rejoinSyncMs: latency('per fresh replica, connect to its first sync of a room every replica had left: the server may load it from its store again'),
   // Network faults.
   timeToReconnectMs: latency('per replica, from the fault healed to its socket open'),
   timeToResyncMs: latency('per replica, from the fault healed to its first full sync'),
@@ -131,9 +138,7 @@ const declared = {
   nodePropagationMs: latency('propagation latency observed by Node replicas'),
   browserPropagationMs: latency('propagation latency observed by browser replicas'),
   opErrorRate: { unit: 'ratio', kind: 'rate', better: 'lower', shape: 'value', role: 'stack', requires: ['acks'], description: 'writes not acknowledged by the deadline / writes' },
-  serverRssStartBytes: bytes('server RSS at the start of the hold', 'bytes', ['server-metrics']),
-  serverRssEndBytes: bytes('server RSS at the end of the hold', 'bytes', ['server-metrics']),
-  serverRssGrowthPct: { unit: 'percent', kind: 'ratio', better: 'lower', shape: 'value', role: 'stack', requires: ['server-metrics'], description: 'server RSS growth over the hold' },
+  serverBytesPerClosedConnection: bytes('as the sessions end: the server\'s memory (heap after GC, else RSS) per connection closed, Theil–Sen; serverLeak when its interval is above the profile\'s bytesPerConnection', 'bytes', ['server-process']),
   serverHeapStartBytes: bytes('server heap after a GC at the start of the hold', 'bytes', ['server-heap']),
   serverHeapEndBytes: bytes('server heap after a GC at the end of the hold', 'bytes', ['server-heap']),
   serverHeapGrowthPct: { unit: 'percent', kind: 'ratio', better: 'lower', shape: 'value', role: 'stack', requires: ['server-heap'], description: 'server heap growth (after a GC) over the hold' },
@@ -141,15 +146,18 @@ const declared = {
   // Soak and heap.
   soakUptimeMs: echo('how long the soak ran', 'ms'),
   clientLeaks: count('page and worker heaps with a leak verdict', ['cdp']),
-  serverLeak: count('1 when the server heap has a leak verdict', ['server-heap']),
+  serverLeak: count('1 when the server\'s memory has a leak verdict: its heap after GC where the suite can force one (admin API, --inspect), else its process tree\'s RSS', ['server-process']),
   clientHeapSlopeMaxBytesPerMin: bytes('the steepest page heap slope (Theil–Sen, post-GC)', 'bytes/min', ['cdp']),
   serverHeapSlopeBytesPerMin: bytes('the server heap slope (Theil–Sen, post-GC)', 'bytes/min', ['server-heap']),
+  serverRssSlopeBytesPerMin: bytes('the slope of the server process tree\'s RSS (Theil–Sen)', 'bytes/min', ['server-process']),
+  serverRssMaxBytes: bytes('the most RSS the server\'s process tree held (/proc)', 'bytes', ['server-process']),
+  serverCpuPctMean: { unit: 'percent', kind: 'ratio', better: 'lower', shape: 'value', role: 'stack', requires: ['server-process'], description: 'CPU time of the server\'s process tree over the test, in percent of one core (/proc)' },
   heapSampleCostMs: machine('one page heap sample\'s CDP round trip', 'ms', 'histogram', ['cdp']),
   heapSamples: echo('heap sampling rounds'),
   domNodesMax: count('the most DOM nodes a page held', ['cdp']),
   listenersMax: count('the most JS event listeners a page held', ['cdp']),
   // OPFS benchmark.
-  'opfs.<store>.<op>.<items>.<sample>': latency('one store call of the OPFS benchmark: <sample> batch = one call carrying all items, item = one call with one item', ['opfs']),
+  'opfs.<store>.<op>.<items>.<sample>': latency('one store call of the OPFS benchmark (stores opfs-main, opfs-worker, opfs-log, indexeddb, sdk; ops write, read, list, delete, restore, compact): <sample> batch = one call carrying all items, item = one call with one item', ['opfs']),
   'opfs.<store>.<op>.<items>.<sample>.ratioToIndexedDB.<percentile>': { unit: 'ratio', kind: 'ratio', better: 'lower', shape: 'value', role: 'stack', requires: ['opfs', 'fine-timers'], description: 'that store\'s percentile over IndexedDB\'s: above 1 is slower than IndexedDB' },
   opfsStoreErrors: count('stores that failed or read back a wrong value'),
   opfsUndersampled: echo('OPFS figures resting on fewer than 100 samples'),

@@ -1,26 +1,57 @@
 /**
  * Half-open detection (DESIGN §5 "blackhole"), from the replicas' connection
  * events: per replica, how long after the blackhole started its own liveness
- * check closed the dead connection; replicas that never noticed while it
- * lasted are listed. Pure.
+ * check closed the dead connection. A client may notice after the planned
+ * outage (its timeout is longer): the blackhole is then kept up, for a bounded
+ * watch, so that the slowest detection is a figure rather than a guess. Pure.
  *
  * @module oracle/half-open
  */
 import type { ReplicaStats } from '../client/harness/api.ts'
 
+export interface HalfOpenDetection {
+  /** Per replica that noticed while the blackhole lasted: ms from its start. */
+  detectMs: number[]
+  /** Replicas that had not noticed by the deadline (noticed later, or never). */
+  late: string[]
+  /** Replicas that never noticed while the blackhole lasted. */
+  undetected: string[]
+}
+
+/** When a replica first noticed the blackhole: its first close inside the fault, or undefined. */
+const noticedAt = (replica: ReplicaStats, faultAt: number, healedAt: number): number | undefined =>
+  replica.connection.find(e => e.state === 'closed' && e.t >= faultAt && e.t <= healedAt)?.t
+
 /**
  * @param {ReplicaStats[]} stats
  * @param {number} faultAt when the blackhole started (epoch ms)
- * @param {number} healedAt when it was healed
- * @return {{ detectMs: number[], undetected: string[] }}
+ * @param {number} deadline when every client should have noticed (epoch ms)
+ * @param {number} healedAt when it was healed (at or after the deadline when watched)
  */
-export const halfOpenDetection = (stats: ReplicaStats[], faultAt: number, healedAt: number): { detectMs: number[], undetected: string[] } => {
-  const detectMs: number[] = []
-  const undetected: string[] = []
+export const halfOpenDetection = (stats: ReplicaStats[], faultAt: number, deadline: number, healedAt: number): HalfOpenDetection => {
+  const detection: HalfOpenDetection = { detectMs: [], late: [], undetected: [] }
   for (const replica of stats) {
-    const closed = replica.connection.find(e => e.state === 'closed' && e.t >= faultAt && e.t <= healedAt)
-    if (closed === undefined) undetected.push(replica.replicaId)
-    else detectMs.push(closed.t - faultAt)
+    const t = noticedAt(replica, faultAt, healedAt)
+    if (t === undefined) detection.undetected.push(replica.replicaId)
+    else detection.detectMs.push(t - faultAt)
+    if (t === undefined || t > deadline) detection.late.push(replica.replicaId)
   }
-  return { detectMs, undetected }
+  return detection
+}
+
+/** How many of `stats` have not yet noticed a blackhole that started at `faultAt`. */
+export const unnoticed = (stats: ReplicaStats[], faultAt: number): number =>
+  stats.filter(replica => noticedAt(replica, faultAt, Number.POSITIVE_INFINITY) === undefined).length
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+
+/**
+ * The verdict in one sentence: how many clients had not noticed by the
+ * deadline, and how long the slowest took, or that some never did.
+ */
+export const describeHalfOpen = (detection: HalfOpenDetection, clients: number, deadlineMs: number, watchedMs: number): string => {
+  const slowest = detection.undetected.length > 0
+    ? `${detection.undetected.length} never noticed within ${seconds(watchedMs)} of watching`
+    : `the slowest noticed after ${seconds(Math.max(0, ...detection.detectMs))}`
+  return `half-open: ${detection.late.length} of ${clients} client(s) had not noticed the dead connection ${seconds(deadlineMs)} into the outage; ${slowest} (${detection.late.slice(0, 8).join(', ')}${detection.late.length > 8 ? ', …' : ''}).`
 }

@@ -18,6 +18,7 @@ export const medium = derive(light, {
     churn: { swarm: { contexts: 4, replicasPerPage: 2, nodeReplicas: 100 }, durationMs: 120_000 },
     flood: { swarm: { contexts: 0, nodeReplicas: 5_000 }, durationMs: 20_000 },
     spike: { swarm: { contexts: 4, replicasPerPage: 2, nodeReplicas: 100 }, durationMs: 30_000 },
+    rejoin: { swarm: { contexts: 4, replicasPerPage: 5, nodeReplicas: 40 }, rooms: { perRoom: 6, spread: 'round-robin' }, durationMs: 30_000, faultAtMs: 20_000 },
     sessions: {
       swarm: { contexts: 0, nodeReplicas: 10_000 },
       browserSwarm: { contexts: 4, replicasPerPage: 4, nodeReplicas: 0 },

@@ -26,6 +26,7 @@ import { sessionsSettings } from '../scenarios/sessions.ts'
 import { soakSettings } from '../scenarios/soak.ts'
 import { opfsSettings } from '../scenarios/opfs.ts'
 import { persistSettings } from '../scenarios/persist.ts'
+import { rejoinSettings } from '../scenarios/rejoin.ts'
 
 /**
  * Generator saturation rule (DESIGN §4 generator health): during a measured
@@ -46,6 +47,8 @@ export type GeneratorRule = z.infer<typeof generatorRuleSchema>
 
 /** A leak is a slope whose bootstrap interval lies above both bounds (metrics/leak.ts). */
 export const leakThresholdSchema = z.strictObject({ bytesPerMin: z.number().min(0), bytesPerOp: z.number().min(0) })
+/** The server's also bound its memory per closed connection (@sessions, as the sessions end). */
+export const serverLeakThresholdSchema = leakThresholdSchema.extend({ bytesPerConnection: z.number().min(0) })
 
 /** Heap sampling (fixtures/heap.ts) and the leak verdict. */
 export const heapSettingsSchema = z.strictObject({
@@ -62,7 +65,10 @@ export const heapSettingsSchema = z.strictObject({
   /** Fewer samples than this after the warm-up: no leak verdict for that series (a suite error where one is needed). */
   minSamples: z.number().int().min(3),
   client: leakThresholdSchema,
-  server: leakThresholdSchema,
+  /** On the server's heap after a GC (admin API or inspector). */
+  server: serverLeakThresholdSchema,
+  /** On its process tree's RSS, for a target whose heap the suite cannot read. */
+  serverRss: serverLeakThresholdSchema,
   bootstrapResamples: z.number().int().min(100).max(100_000).default(1_000),
   confidence: z.number().gt(0.5).lt(1).default(0.95)
 })
@@ -87,7 +93,8 @@ export const scenarioSchemas = {
   sessions: sessionsSettings,
   soak: soakSettings,
   opfs: opfsSettings,
-  persist: persistSettings
+  persist: persistSettings,
+  rejoin: rejoinSettings
 }
 
 export const profileSchema = z.strictObject({

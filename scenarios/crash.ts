@@ -21,25 +21,26 @@ export const crashSettings = workloadScenario.extend({
   downMs: z.number().int().min(0).default(1_000)
 }).refine(faultInsideWorkload, faultInsideWorkloadMessage)
 
-/** SIGKILL the target, as a fault of the workload's timeline; it stays down until `target.start()`. */
-export const serverKill = (target: Target): Fault => ({
-  name: 'SIGKILL the server',
+/** Stops the target with `signal` (SIGKILL: a crash; SIGTERM: a graceful stop), as a fault of the workload's timeline; it stays down until `target.start()`. */
+export const serverKill = (target: Target, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Fault => ({
+  name: `${signal} the server`,
   inject: async () => {
     const at = Date.now()
-    await target.kill('SIGKILL')
-    return { name: 'SIGKILL', faultAt: at, healedAt: at }
+    await target.kill(signal)
+    return { name: signal, faultAt: at, healedAt: at }
   }
 })
 export type CrashSettings = z.infer<typeof crashSettings>
 
 /**
  * The writes and the fault: the writers write, the server is killed at
- * `faultAtMs`, every writer is closed once the workload ends, and the server
- * starts again on its data after `downMs`.
+ * `faultAtMs` (with SIGTERM: stopped gracefully, as @rejoin's restart does),
+ * every writer is closed once the workload ends, and the server starts again
+ * on its data after `downMs`.
  * @return {Promise<ReplicaStats[]>} the writers' histories: the writes that must have survived
  */
-export const writeThroughCrash = async ({ swarm, workload, target, recorder }: { swarm: Swarm, workload: Workload, target: Target, recorder: Recorder }, settings: CrashSettings, writers: Replica[]): Promise<ReplicaStats[]> => {
-  await workload.run(writers, settings, { at: [[settings.faultAtMs, serverKill(target)]] })
+export const writeThroughCrash = async ({ swarm, workload, target, recorder }: { swarm: Swarm, workload: Workload, target: Target, recorder: Recorder }, settings: CrashSettings, writers: Replica[], signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<ReplicaStats[]> => {
+  await workload.run(writers, settings, { at: [[settings.faultAtMs, serverKill(target, signal)]] })
   const stats = await swarm.stats(writers)
   recorder.mark(`close all ${writers.length} writers, so only the server's disk holds their edits`)
   await swarm.closeReplicas(writers)

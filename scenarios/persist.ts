@@ -38,7 +38,7 @@ import type { Workload } from '../fixtures/workload.ts'
 import { log } from '../fixtures/support/log.ts'
 
 export const persistSettings = workloadScenario.extend({
-  store: browserStoreSchema.default('opfs-worker')
+  store: browserStoreSchema.default('auto')
 }).refine(s => s.swarm.contexts >= 1, { message: 'reloading needs a browser page: set swarm.contexts to 1 or more', path: ['swarm', 'contexts'] })
 export type PersistSettings = z.infer<typeof persistSettings>
 

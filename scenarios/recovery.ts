@@ -9,9 +9,11 @@
  */
 import type { ReplicaStats } from '../client/harness/api.ts'
 import { reconnectFigures, type ReconnectFigures } from '../oracle/reconnect.ts'
-import { halfOpenDetection } from '../oracle/half-open.ts'
+import { describeHalfOpen, halfOpenDetection, unnoticed } from '../oracle/half-open.ts'
 import type { Recorder } from '../fixtures/recorder.ts'
 import type { InjectedFault } from '../fixtures/workload.ts'
+import type { BlackholeWatch } from '../fixtures/faults.ts'
+import type { Replica, Swarm } from '../fixtures/swarm.ts'
 
 /**
  * @param {Recorder} recorder
@@ -20,8 +22,15 @@ import type { InjectedFault } from '../fixtures/workload.ts'
  */
 export const recordRecovery = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault): ReconnectFigures => {
   const reconnect = reconnectFigures(stats, fault.faultAt, fault.healedAt)
-  recorder.histogram('timeToReconnectMs', reconnect.timeToReconnect)
-  recorder.histogram('timeToResyncMs', reconnect.timeToResync)
+  if (reconnect.timeToReconnect.count > 0) {
+    recorder.histogram('timeToReconnectMs', reconnect.timeToReconnect)
+    recorder.histogram('timeToResyncMs', reconnect.timeToResync)
+  } else if (reconnect.notReconnected.length === 0) {
+    // Nothing to time, and why: a client that never noticed the fault kept its connection.
+    const why = `none of the ${stats.length} replica(s) lost its connection during the fault, so none had to reconnect`
+    recorder.unrecorded('timeToReconnectMs', why)
+    recorder.unrecorded('timeToResyncMs', why)
+  }
   recorder.figure('reconnectAttempts', reconnect.reconnectAttempts)
   recorder.figure('reconnectSpreadMs', reconnect.reconnectSpreadMs)
   recorder.figure('notReconnected', reconnect.notReconnected.length)
@@ -31,14 +40,27 @@ export const recordRecovery = (recorder: Recorder, stats: ReplicaStats[], fault:
 
 /**
  * Half-open detection: only a client that watches its connection can notice
- * a blackholed one, so the figures need the heartbeat capability.
- * @return {string[]} replicas that never noticed (a `stuck` failure)
+ * a blackholed one, so the figures need the heartbeat capability. A client
+ * that had not noticed by the deadline fails, in one sentence that says how
+ * many and how long the slowest took (or that it never did while watched).
+ * `stuck` stays for replicas that were connected and did not converge.
+ * @param {number} deadlineMs from the blackhole's start: when every client should have noticed
+ * @return {string[]} replicas that had not noticed by the deadline
  */
-export const recordHalfOpen = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault): string[] => {
+export const recordHalfOpen = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault, deadlineMs: number): string[] => {
   if (!recorder.requires('heartbeat', 'halfOpenDetectMs', 'halfOpenUndetected')) return []
-  const { detectMs, undetected } = halfOpenDetection(stats, fault.faultAt, fault.healedAt)
-  recorder.figure('halfOpenDetectMs', undetected.length > 0 ? Number.POSITIVE_INFINITY : Math.max(0, ...detectMs))
-  recorder.figure('halfOpenUndetected', undetected.length)
-  if (undetected.length > 0) recorder.fail(`stuck: ${undetected.length} replica(s) never noticed the half-open connection (no heartbeat timeout while it lasted): ${undetected.slice(0, 8).join(', ')}`)
-  return undetected
+  const detection = halfOpenDetection(stats, fault.faultAt, fault.faultAt + deadlineMs, fault.healedAt)
+  recorder.figure('halfOpenDetectMs', detection.undetected.length > 0 ? Number.POSITIVE_INFINITY : Math.max(0, ...detection.detectMs))
+  recorder.figure('halfOpenUndetected', detection.late.length)
+  if (detection.late.length > 0) recorder.fail(describeHalfOpen(detection, stats.length, deadlineMs, fault.healedAt - fault.faultAt))
+  return detection.late
 }
+
+/**
+ * What a half-open scenario gives `faults.blackhole({ watch })`: keep the
+ * blackhole up while some of `replicas` has not noticed it, up to `limitMs`.
+ */
+export const watchHalfOpen = (swarm: Swarm, replicas: Replica[], limitMs: number): BlackholeWatch => ({
+  limitMs,
+  unnoticed: async faultAt => unnoticed(await swarm.stats(replicas), faultAt)
+})

@@ -9,9 +9,18 @@
  *
  * Figures: `sessions`, `nodePropagationMs` and `browserPropagationMs`
  * (delivery, separately), `opErrorRate` (writes not acknowledged by the ack
- * deadline / writes), the server's RSS and post-GC heap at the start and end
- * of the hold (`serverRss*`, `serverHeap*`, `serverHeapGrowthBytesPerWrite`),
- * `sessionConnectMs`, `sessionConnectWallMs`, `sessionConnectErrors`.
+ * deadline / writes), the server's post-GC heap at the start and end of the
+ * hold (`serverHeap*`, `serverHeapGrowthBytesPerWrite`), `sessionConnectMs`,
+ * `sessionConnectWallMs`, `sessionConnectErrors`.
+ *
+ * Then the Node sessions end, in waves, with a server sample after each
+ * (`endSessions`): `serverBytesPerClosedConnection` is the Theil–Sen slope of
+ * the server's memory against connections closed, and `serverLeak` says
+ * whether its bootstrap interval lies above `bytesPerConnection`. A healthy
+ * server's memory falls or stays flat as connections close (its documents'
+ * data stays or goes, but never grows on a close); one that keeps something per
+ * connection grows with every wave. This tells a leak from data growth, where
+ * raw RSS growth over the hold (documents grow with their writes) cannot.
  *
  * @module scenarios/sessions
  */
@@ -24,7 +33,11 @@ import type { OracleResult } from '../fixtures/oracle.ts'
 import type { Recorder } from '../fixtures/recorder.ts'
 import type { Replica, Swarm } from '../fixtures/swarm.ts'
 import type { Target } from '../fixtures/target.ts'
-import { sampleServer, type ServerSample } from '../fixtures/support/server-heap.ts'
+import type { Profile } from '../profiles/schema.ts'
+import { ServerProbe, type ServerSample } from '../fixtures/support/server-heap.ts'
+import { hasServerHeap } from '../fixtures/support/target-spec.ts'
+import { slopeVerdict, type Point } from '../metrics/leak.ts'
+import { deriveSeed } from '../workload/prng.ts'
 
 export const sessionsSettings = workloadScenario.extend({
   rooms: roomsSchema.default({ perRoom: 2, spread: 'fill' }),
@@ -80,11 +93,66 @@ export const connectSessions = async ({ swarm, recorder }: { swarm: Swarm, recor
   return [...node.replicas, ...browser]
 }
 
-/** The server's RSS and post-GC heap around the hold: a sample before, one after. */
+/** The server's post-GC heap around the hold (outside its measured window): a sample before, one after. */
 export const sampleServerAround = async <T>(target: Target, hold: () => Promise<T>): Promise<{ result: T, before?: ServerSample, after?: ServerSample }> => {
-  const before = await sampleServer(target)
-  const result = await hold()
-  return { result, before, after: await sampleServer(target) }
+  const probe = new ServerProbe(target)
+  try {
+    const before = await probe.sample({ gc: true })
+    const result = await hold()
+    return { result, before, after: await probe.sample({ gc: true }) }
+  } finally {
+    await probe.close()
+  }
+}
+
+/** The sessions end in this many waves: a server sample before the first and after each, the points of the fit. */
+const endWaves = 10
+/** After a wave, the server is given this long to handle the closes before it is sampled. */
+const endSettleMs = 500
+
+/**
+ * Ends `replicas` (the Node sessions) in waves, whole rooms at a time, and
+ * judges the server's memory against connections closed: its heap after a GC
+ * where the suite can force one (`profile.heap.server`), else its process
+ * tree's RSS (`profile.heap.serverRss`). Runs after the measured window, so
+ * the forced GCs disturb no latency figure.
+ */
+export const endSessions = async ({ swarm, recorder, target, profile }: { swarm: Swarm, recorder: Recorder, target: Target, profile: Profile }, replicas: Replica[], seed: number): Promise<void> => {
+  if (!recorder.requires('server-process', 'serverLeak', 'serverBytesPerClosedConnection')) return
+  const onHeap = hasServerHeap(target.spec)
+  const what = onHeap ? 'heap after GC' : 'RSS'
+  const probe = new ServerProbe(target)
+  const points: Point[] = []
+  try {
+    const take = async (closed: number): Promise<void> => {
+      const sample = await probe.sample({ gc: onHeap })
+      const bytes = onHeap ? sample?.heapBytes : sample?.rssBytes
+      if (bytes !== undefined) points.push([closed, bytes])
+    }
+    await take(0)
+    // Rooms fill in spawn order: a wave of an even size closes whole sessions.
+    const perWave = Math.max(1, Math.ceil(replicas.length / endWaves / 2) * 2)
+    for (let closed = 0; closed < replicas.length; closed += perWave) {
+      await swarm.closeReplicas(replicas.slice(closed, closed + perWave))
+      await new Promise(resolve => setTimeout(resolve, endSettleMs))
+      await take(Math.min(closed + perWave, replicas.length))
+    }
+  } finally {
+    await probe.close()
+  }
+  const { bytesPerConnection } = onHeap ? profile.heap.server : profile.heap.serverRss
+  const verdict = slopeVerdict(points, {
+    warmupSamples: 0, minSamples: profile.heap.minSamples, threshold: bytesPerConnection,
+    resamples: profile.heap.bootstrapResamples, confidence: profile.heap.confidence, seed: deriveSeed(seed, 'server.sessionsEnd')
+  })
+  if (verdict === undefined) {
+    recorder.unrecorded('serverLeak', `${points.length} server ${what} sample(s) as the sessions ended: ${profile.heap.minSamples} are needed (${replicas.length} Node sessions replicas)`)
+    return
+  }
+  recorder.figure('serverLeak', verdict.leak ? 1 : 0)
+  recorder.figure('serverBytesPerClosedConnection', verdict.slope)
+  const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`
+  recorder.mark(`sessions end: server ${what} ${mb(points[0]![1])} → ${mb(points.at(-1)![1])} over ${replicas.length} closed connections, ${kib(verdict.slope)}/connection [${kib(verdict.ciLow)} … ${kib(verdict.ciHigh)}], bound ${kib(bytesPerConnection)}${verdict.leak ? ' LEAK' : ''}`)
 }
 
 const mb = (bytes: number | undefined): string => bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`
@@ -105,15 +173,8 @@ export const recordSessions = (recorder: Recorder, replicas: Replica[], result: 
     if (acking.writes === 0 && result.history.writes > 0) recorder.notMeasurable('opErrorRate', 'acks', 'the target sent no durable-write acks, so no write can be counted as failed')
     else recorder.figure('opErrorRate', acking.writes === 0 ? 0 : 1 - acking.acked.size / acking.writes)
   }
-  const rss = [before?.gauges.rssBytes, after?.gauges.rssBytes]
-  if (rss[0] === undefined || rss[1] === undefined) {
-    for (const figure of ['serverRssStartBytes', 'serverRssEndBytes', 'serverRssGrowthPct'] as const) recorder.notMeasurable(figure, 'server-metrics', 'the target exposes no process_resident_memory_bytes in /metrics at the start and end of the hold')
-  } else {
-    recorder.figure('serverRssStartBytes', rss[0])
-    recorder.figure('serverRssEndBytes', rss[1])
-    recorder.figure('serverRssGrowthPct', growthPct(rss[0], rss[1]))
-    line.push(`server RSS ${mb(rss[0])} → ${mb(rss[1])}`)
-  }
+  // Raw RSS growth is not judged (documents grow with their data): endSessions judges the server per closed connection.
+  if (before?.rssBytes !== undefined && after?.rssBytes !== undefined) line.push(`server RSS ${mb(before.rssBytes)} → ${mb(after.rssBytes)}`)
   if (recorder.requires('server-heap', 'serverHeapStartBytes', 'serverHeapEndBytes', 'serverHeapGrowthPct', 'serverHeapGrowthBytesPerWrite') && before?.heapBytes !== undefined && after?.heapBytes !== undefined) {
     recorder.figure('serverHeapStartBytes', before.heapBytes)
     recorder.figure('serverHeapEndBytes', after.heapBytes)

@@ -1,6 +1,6 @@
 // Bundles what runs in the browser with esbuild:
 //   client/harness/page.ts           -> dist/harness/page.js   (the harness page)
-//   client/store/opfs-worker.worker.ts -> dist/harness/opfs-worker.js (sync access handle worker)
+//   client/store/opfs-worker.worker.ts -> dist/harness/opfs-worker.js (sync access handle worker: opfs-worker and opfs-log)
 //   tests/browser/**/*.page.ts       -> dist/test-pages/<name>.js (pages of the client's own browser tests)
 //   client/adapters/registry.json    -> dist/harness/adapters/<name>.js (one harness page per shipped adapter)
 import { build } from 'esbuild'
@@ -28,7 +28,9 @@ const started = Date.now()
 await Promise.all([
   ...adapters.map(([name, file]) => build({ ...common, stdin: adapterEntry(name, file), outfile: path.join(out, 'harness/adapters', `${name}.js`) })),
   build({ ...common, entryPoints: ['client/harness/page.ts'], outfile: path.join(out, 'harness/page.js') }),
-  build({ ...common, entryPoints: ['client/store/opfs-worker.worker.ts'], outfile: path.join(out, 'harness/opfs-worker.js') }),
+  // Minified, map beside it (not served): the worker starts on every store open, and parsing an inline map of megabytes
+  // was most of the opfs-log restore time.
+  build({ ...common, sourcemap: 'external', minify: true, entryPoints: ['client/store/opfs-worker.worker.ts'], outfile: path.join(out, 'harness/opfs-worker.js') }),
   ...testPages.map(rel => build({
     ...common,
     entryPoints: [path.join('tests/browser', rel)],

@@ -39,8 +39,29 @@ const fn = z.custom<(...args: never[]) => unknown>(value => typeof value === 'fu
 export const adapterSchema = z.object({
   name: z.string().regex(/^[\w.-]{1,64}$/, 'name uses 1-64 letters, digits, _ . -'),
   capabilities: capabilitiesSchema,
-  connect: fn
-})
+  connect: fn,
+  openBenchStore: fn.optional()
+}).refine(a => a.openBenchStore === undefined || a.capabilities.store, { message: 'openBenchStore needs capabilities.store true', path: ['openBenchStore'] })
+
+/**
+ * The store-benchmark hook's store: one namespace of byte values, the
+ * operations @opfs times (client/store/bench.ts). Every method resolves once
+ * the data is as durable as the SDK makes it. Values the suite gets back are
+ * checked (client/adapter/bench-store.ts).
+ */
+export interface AdapterBenchStore {
+  put: (entries: Array<{ key: string, value: Uint8Array }>) => Promise<void> | void
+  /** One value per key, undefined (or null) where absent. */
+  get: (keys: string[]) => Promise<Array<Uint8Array | undefined | null>> | Array<Uint8Array | undefined | null>
+  delete: (keys: string[]) => Promise<void> | void
+  /** Every key, any order. */
+  list: () => Promise<string[]> | string[]
+  /** Removes the namespace and everything in it. */
+  clear: () => Promise<void> | void
+  close: () => Promise<void> | void
+  /** Optional: reclaims the space of overwritten and deleted values now. */
+  compact?: () => Promise<void> | void
+}
 
 /** The replica `connect` resolves with, as checked before it is used. */
 export const adapterReplicaSchema = z.object({ apply: fn, state: fn, opIds: fn, close: fn })
@@ -114,6 +135,11 @@ export interface Adapter {
   name: string
   capabilities: Capabilities
   connect: (options: AdapterConnectOptions, env: AdapterEnv) => Promise<AdapterReplica> | AdapterReplica
+  /**
+   * Optional, with capabilities.store: opens the SDK's own local store on a
+   * namespace, so @opfs times it beside the suite's layouts (browser only).
+   */
+  openBenchStore?: (namespace: string) => Promise<AdapterBenchStore> | AdapterBenchStore
 }
 
 /** Fixes for the fields adapters get wrong most, keyed by field. */
@@ -124,7 +150,8 @@ const hints: Record<string, string> = {
   connectionState: 'report { state: "connecting" | "open" | "synced" | "closed", reason }',
   ack: 'report an array of op id strings',
   remoteOps: 'report an array of op id strings',
-  module: 'export default { name, capabilities: { acks, store, awareness, heartbeat }, connect }'
+  module: 'export default { name, capabilities: { acks, store, awareness, heartbeat }, connect, openBenchStore? }',
+  benchStore: 'openBenchStore resolves with { put, get, delete, list, clear, close, compact? }; get returns one Uint8Array (or undefined) per key, list an array of strings'
 }
 
 const describeValue = (value: unknown): string =>

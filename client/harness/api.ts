@@ -13,7 +13,8 @@
 import { z } from 'zod'
 import { workloadOpSchema } from '../../model/todo-doc.ts'
 
-export const storeChoiceSchema = z.enum(['none', 'opfs-main', 'opfs-worker', 'indexeddb'])
+/** `auto` is the reference client's default store: opfs-log where a worker has OPFS sync access handles, IndexedDB elsewhere. */
+export const storeChoiceSchema = z.enum(['none', 'auto', 'opfs-log', 'opfs-main', 'opfs-worker', 'indexeddb'])
 
 export const connectOptionsSchema = z.object({
   replicaId: z.string().regex(/^[\w.-]+$/, 'replica ids use letters, digits, _ . -'),
@@ -94,7 +95,8 @@ export const scheduleSchema = z.object({ startAt: z.number(), ops: z.array(sched
 export type Schedule = z.infer<typeof scheduleSchema>
 
 export const storeBenchOptionsSchema = z.object({
-  store: z.enum(['opfs-main', 'opfs-worker', 'indexeddb']),
+  /** `sdk`: the client's own store, through its adapter's `openBenchStore` hook. */
+  store: z.enum(['opfs-main', 'opfs-worker', 'opfs-log', 'indexeddb', 'sdk']),
   items: z.number().int().positive(),
   itemBytes: z.number().int().positive().default(1024),
   iterations: z.number().int().positive().max(10_000),
@@ -102,6 +104,10 @@ export const storeBenchOptionsSchema = z.object({
   sample: z.enum(['batch', 'item']).default('batch'),
   /** list() calls per round; each is one list sample. */
   listCalls: z.number().int().positive().max(10_000).default(1),
+  /** Restores per round: reopen the namespace, list it and read every value; each is one restore sample. */
+  restoreCalls: z.number().int().nonnegative().max(10_000).default(1),
+  /** Compactions per round, for stores that have one (opfs-log); each is one compact sample. */
+  compactCalls: z.number().int().nonnegative().max(10_000).default(1),
   /** No round (and in item mode no call) starts once this much time has passed; `rounds` counts the complete ones. */
   budgetMs: z.number().positive().optional()
 })
@@ -111,7 +117,12 @@ export type StoreBenchOptions = z.input<typeof storeBenchOptionsSchema>
 export const storeBenchResultSchema = z.object({
   store: z.string(),
   items: z.number(),
-  samplesMs: z.object({ write: z.array(z.number()), read: z.array(z.number()), list: z.array(z.number()), delete: z.array(z.number()) }),
+  samplesMs: z.object({
+    write: z.array(z.number()), read: z.array(z.number()), list: z.array(z.number()), delete: z.array(z.number()),
+    restore: z.array(z.number()), compact: z.array(z.number())
+  }),
+  /** False when the store has no compaction step (its compact samples are then absent, not zero). */
+  compacts: z.boolean().optional(),
   /** Rounds completed (fewer than asked when the budget ran out or the store failed). */
   rounds: z.number().int().nonnegative().optional(),
   /** Isolated pages time in 5-20 µs steps; others in 100 µs (Chromium) or 1 ms (Firefox). */

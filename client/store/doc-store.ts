@@ -11,13 +11,13 @@
  * @module client/store/doc-store
  */
 import { openStore, type OpenStoreOptions } from './open.ts'
-import type { KeyValueStore, StoreKind } from './store.ts'
+import type { KeyValueStore, StoreChoice, StoreLabel } from './store.ts'
 
 /** One store op and how long it took, in ms (storeTimingSchema in client/harness/api.ts). */
 export interface StoreTiming { op: string, ms: number }
 
 export interface DocStore {
-  readonly kind: StoreKind
+  readonly kind: StoreLabel
   /** Every stored update, in append order. */
   loadUpdates: () => Promise<Uint8Array[]>
   /** Stores one update durably. */
@@ -86,10 +86,10 @@ export const createDocStore = async (store: KeyValueStore, maxTimings = 10_000):
 
 /**
  * Opens a store of the given kind and the DocStore on it.
- * @param {StoreKind} kind
+ * @param {StoreChoice} kind a kind, or 'auto' (client/store/open.ts)
  * @param {string} namespace one replica's storage
  * @param {OpenStoreOptions} options passed to openStore
  * @return {Promise<DocStore>}
  */
-export const openDocStore = async (kind: StoreKind, namespace: string, options: OpenStoreOptions = {}): Promise<DocStore> =>
+export const openDocStore = async (kind: StoreChoice, namespace: string, options: OpenStoreOptions = {}): Promise<DocStore> =>
   createDocStore(await openStore(kind, namespace, options))

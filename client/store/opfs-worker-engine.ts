@@ -107,13 +107,13 @@ export class OpfsWorkerEngine {
   }
 
   async clear (): Promise<void> {
-    this.closeHandles()
+    this.close()
     this.dir = undefined
     await removeNamespaceDir(kind, this.namespace)
   }
 
   /** Releases every kept handle (and with it the file locks). */
-  closeHandles (): void {
+  close (): void {
     for (const handle of this.handles.values()) handle.close()
     this.handles.clear()
   }

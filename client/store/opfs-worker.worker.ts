@@ -2,16 +2,18 @@
  * Entry of the dedicated OPFS worker (bundled to dist/harness/opfs-worker.js).
  * Parses each request (opfs-worker-protocol), runs it on the engine one at a
  * time in arrival order, and answers with the same id. Every failure goes back
- * as { code, message }, never as an uncaught error.
+ * as { code, message }, never as an uncaught error. `open` picks the engine:
+ * file per key (opfs-worker) or one log (opfs-log).
  *
  * @module client/store/opfs-worker.worker
  */
 import { OpfsWorkerEngine } from './opfs-worker-engine.ts'
+import { OpfsLogEngine } from './opfs-log-engine.ts'
 import { workerRequestSchema, type WorkerRequest, type WorkerResponse } from './opfs-worker-protocol.ts'
 import { storeErrorCode } from './errors.ts'
 import { StoreError } from './store.ts'
 
-let engine: OpfsWorkerEngine | undefined
+let engine: OpfsWorkerEngine | OpfsLogEngine | undefined
 /** Requests run in order, so two ops never race for one file's lock inside this worker. */
 let queue: Promise<void> = Promise.resolve()
 
@@ -25,19 +27,30 @@ const detailOf = (err: unknown): string => {
   return err instanceof StoreError ? message.replace(/^\[[^\]]*\] [\w-]+: /, '') : `the OPFS worker failed (${message}): retry, and reload the page if it persists.`
 }
 
-const opened = (request: WorkerRequest): OpfsWorkerEngine => {
+const opened = (request: WorkerRequest): OpfsWorkerEngine | OpfsLogEngine => {
   if (engine === undefined) throw new StoreError('io', 'opfs-worker', `request "${request.op}" came before "open": open the store first.`)
   return engine
 }
 
 const handle = async (request: WorkerRequest): Promise<void> => {
   switch (request.op) {
-    case 'open':
-      engine?.closeHandles()
-      engine = new OpfsWorkerEngine(request.namespace, request.keepHandlesOpen)
+    case 'open': {
+      engine?.close()
+      engine = undefined
+      if (request.engine.layout === 'log') {
+        const { compactRatio, compactMinBytes, lockWaitMs } = request.engine
+        const log = new OpfsLogEngine(request.namespace, { compactRatio, compactMinBytes, lockWaitMs })
+        // Takes the lock and recovers the log now: a held lock or a missing API fails the open, not a later call.
+        await log.open()
+        engine = log
+        return reply({ id: request.id, ok: true, recovery: log.recovery })
+      }
+      const files = new OpfsWorkerEngine(request.namespace, request.engine.keepHandlesOpen)
       // Fails early with 'unsupported' when OPFS is missing.
-      await engine.list()
+      await files.list()
+      engine = files
       return reply({ id: request.id, ok: true })
+    }
     case 'put':
       await opened(request).put(request.entries)
       return reply({ id: request.id, ok: true })
@@ -50,11 +63,17 @@ const handle = async (request: WorkerRequest): Promise<void> => {
       return reply({ id: request.id, ok: true })
     case 'list':
       return reply({ id: request.id, ok: true, keys: await opened(request).list() })
+    case 'compact': {
+      const target = opened(request)
+      if (!(target instanceof OpfsLogEngine)) throw new StoreError('unsupported', 'opfs-worker', 'the file-per-key layout has no compaction step: compact an opfs-log store.')
+      await target.compact()
+      return reply({ id: request.id, ok: true })
+    }
     case 'clear':
       await opened(request).clear()
       return reply({ id: request.id, ok: true })
     case 'close':
-      engine?.closeHandles()
+      engine?.close()
       engine = undefined
       return reply({ id: request.id, ok: true })
   }

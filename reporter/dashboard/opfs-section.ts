@@ -9,7 +9,7 @@
  * @module reporter/dashboard/opfs-section
  */
 import type { NotMeasurable, SummaryTest } from '../summary.ts'
-import { benchOps, benchStores, opfsFigure, parseOpfsFigure, ratioToIndexedDb, type BenchCell } from '../../metrics/opfs-figures.ts'
+import { benchOps, benchStores, fastestStore, opfsFigure, parseOpfsFigure, ratioToIndexedDb, type BenchCell } from '../../metrics/opfs-figures.ts'
 import type { LatencyHistogram } from '../../metrics/histogram.ts'
 import { mergeByProject } from './charts.ts'
 import { esc, fmtNum, notMeasurableText, table } from './html.ts'
@@ -39,7 +39,11 @@ const ratioCell = (store: LatencyHistogram | undefined, indexedDb: LatencyHistog
     return 'ratio' in r ? `×${fmtNum(r.ratio)}` : '—'
   }).join(' / ')
 
-const sampleLabel = (cell: BenchCell): string => cell.op === 'list' ? `list() of ${cell.items} keys` : cell.sample === 'batch' ? `one call with all ${cell.items}` : 'one single-item call'
+const sampleLabel = (cell: BenchCell): string =>
+  cell.op === 'list' ? `list() of ${cell.items} keys`
+    : cell.op === 'restore' ? `reopen, list, read all ${cell.items}`
+      : cell.op === 'compact' ? `compact ${cell.items} live keys`
+        : cell.sample === 'batch' ? `one call with all ${cell.items}` : 'one single-item call'
 
 /**
  * @param {SectionContext} ctx
@@ -49,21 +53,28 @@ export const opfsSection = (ctx: SectionContext): string => {
   const { tests } = ctx.summary
   const cells = cellsOf(tests)
   const projects = [...new Set(tests.map(t => t.project))]
+  const winners: string[] = []
   const blocks = projects.flatMap(project => {
     const mine = tests.filter(t => t.project === project)
     const merged = (name: string): LatencyHistogram | undefined => mergeByProject(mine, name).get(project)
     const reason = (name: string): NotMeasurable | undefined => mine.find(t => t.notMeasurable[name] !== undefined)?.notMeasurable[name]
-    const rows = cells.flatMap(cell => {
-      const byStore = new Map(benchStores.map(store => [store, merged(opfsFigure(store, cell))]))
-      if ([...byStore.values()].every(h => h === undefined) && benchStores.every(store => reason(opfsFigure(store, cell)) === undefined)) return []
+    // Only the stores this browser's runs measured or declared (sdk only for an adapter with openBenchStore).
+    const stores = benchStores.filter(store => cells.some(cell => merged(opfsFigure(store, cell)) !== undefined || reason(opfsFigure(store, cell)) !== undefined))
+    const others = stores.filter(store => store !== 'indexeddb')
+    const measured = cells.map(cell => ({ op: cell.op, byStore: new Map(stores.map(store => [store, merged(opfsFigure(store, cell))])) }))
+    const rows = cells.flatMap((cell, i) => {
+      const { byStore } = measured[i]!
+      if ([...byStore.values()].every(h => h === undefined) && stores.every(store => reason(opfsFigure(store, cell)) === undefined)) return []
       return [[
         esc(cell.op), fmtNum(cell.items), esc(sampleLabel(cell)),
-        ...benchStores.map(store => distCell(byStore.get(store), reason(opfsFigure(store, cell)))),
-        ...(['opfs-main', 'opfs-worker'] as const).map(store => ratioCell(byStore.get(store), byStore.get('indexeddb')))
+        ...stores.map(store => distCell(byStore.get(store), reason(opfsFigure(store, cell)))),
+        ...others.map(store => ratioCell(byStore.get(store), byStore.get('indexeddb')))
       ]]
     })
+    const won = fastestStore(measured)
+    if (won !== undefined) winners.push(`${project}: ${won.store} (lowest p50 in ${won.won} of ${won.of} cells)`)
     return rows.length === 0 ? [] : [`<h3>${esc(project)}</h3>` + table(
-      ['op', 'items', 'one sample is', ...benchStores.map(s => `${s} p50 / p95`), 'opfs-main ÷ IndexedDB p50 / p95', 'opfs-worker ÷ IndexedDB p50 / p95'], rows, 'num')]
+      ['op', 'items', 'one sample is', ...stores.map(s => `${s} p50 / p95`), ...others.map(s => `${s} ÷ IndexedDB p50 / p95`)], rows, 'num')]
   })
   const persist = mergeByProject(tests, 'storePersistMs')
   const underLoad = persist.size === 0 ? '' : '<h3>Store latency under load (<code>storePersistMs</code>: one append of one update, per replica, merged per browser)</h3>' +
@@ -72,6 +83,7 @@ export const opfsSection = (ctx: SectionContext): string => {
       return [esc(p), fmtNum(s.count), ...[s.p50, s.p95, s.p99, s.max].map(v => `${fmtNum(v)} ms`)]
     }), 'num')
   if (blocks.length === 0 && underLoad === '') return ''
-  const legend = '<p>Histograms merged exactly over every test of the browser. A ratio above 1 means slower than IndexedDB.</p>'
+  const legend = (winners.length > 0 ? `<p><b>Fastest layout</b>: ${esc(winners.join('; '))}.</p>` : '') +
+    '<p>Histograms merged exactly over every test of the browser. A ratio above 1 means slower than IndexedDB. Layouts: opfs-main and opfs-worker write a file per key (main thread, worker); opfs-log appends to one checksummed log in a worker; sdk is the client\'s own store.</p>'
   return `<section id="opfs"><h2>${esc('OPFS against IndexedDB per browser')}</h2>${blocks.length > 0 ? legend + blocks.join('') : ''}${underLoad}</section>`
 }

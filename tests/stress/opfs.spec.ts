@@ -4,9 +4,10 @@ import { benchPage, judgeBench, measureSize, type SizeMeasurement } from '../../
 // Nothing samples the page while its stores are timed.
 test.use({ heapSampling: 'off' })
 
-test('opfs: OPFS (main thread, worker) against IndexedDB, write / read / list / delete', { tag: '@opfs' }, async ({ profile, swarm, recorder, browserName }, testInfo) => {
+test('opfs: OPFS (main thread, worker) against IndexedDB, write / read / list / delete', { tag: '@opfs' }, async ({ profile, client, swarm, recorder, browserName }, testInfo) => {
   const settings = profile.scenarios.opfs
-  const plan = settings.storeBench
+  // The client's own store joins the suite's layouts when its adapter exports openBenchStore.
+  const plan = client.benchStore && !settings.storeBench.stores.includes('sdk') ? { ...settings.storeBench, stores: [...settings.storeBench.stores, 'sdk' as const] } : settings.storeBench
   const host = await test.step('arrange: one harness page, with nothing else running in it', async () => await benchPage(swarm))
   const results: SizeMeasurement[] = []
   for (const size of plan.sizes) {

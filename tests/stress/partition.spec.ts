@@ -7,7 +7,7 @@ test('partition: a subset is cut off, both sides keep editing, then heal and con
   const { replicas } = await test.step('arrange: spawn the swarm behind the chaos proxy', async () => await swarm.spawn(settings, { url: faults.url }))
   const cut = partitionSide(settings.faultShare)(replicas)
   const { faults: [partition] } = await test.step(`workload + fault: cut off ${cut.length} of ${replicas.length} replicas for ${settings.faultDurationMs} ms`, async () =>
-    await workload.run(replicas, settings, { at: [[settings.faultAtMs, faults.blackhole({ durationMs: settings.faultDurationMs, clients: cut })]] }))
+    await workload.run(replicas, settings, { at: [[settings.faultAtMs, faults.blackhole({ durationMs: settings.faultDurationMs, clients: cut, hold: settings.hold })]] }))
   await test.step('quiesce: both sides converge, then measure the recovery', async () => {
     const { stats } = await oracle.check({ replicas })
     recordRecovery(recorder, stats.filter(s => cut.some(r => r.id === s.replicaId)), partition!)

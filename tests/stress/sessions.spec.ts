@@ -1,6 +1,6 @@
 import { test, run } from '../../fixtures/index.ts'
 import { targetSpecFromEnv } from '../../fixtures/support/target-spec.ts'
-import { checkOpenFiles, connectSessions, recordSessions, sampleServerAround } from '../../scenarios/sessions.ts'
+import { checkOpenFiles, connectSessions, endSessions, recordSessions, sampleServerAround } from '../../scenarios/sessions.ts'
 
 const sized = run.profile.scenarios.sessions
 const replicas = sized.swarm.nodeReplicas + (sized.browserSwarm === undefined ? 0 : sized.browserSwarm.contexts * sized.browserSwarm.pagesPerContext * sized.browserSwarm.replicasPerPage)
@@ -17,7 +17,7 @@ test.use({
   }
 })
 
-test('sessions: thousands of two-participant sessions of Node replicas while browser sessions measure delivery', { tag: '@sessions' }, async ({ profile, swarm, workload, oracle, recorder, target }) => {
+test('sessions: thousands of two-participant sessions of Node replicas while browser sessions measure delivery', { tag: '@sessions' }, async ({ profile, swarm, workload, oracle, recorder, target, seed }) => {
   const settings = profile.scenarios.sessions
   // Connecting, the hold and the check scale with the profile: 10 min is not enough for `heavy`.
   test.setTimeout(5 * 60_000 + settings.durationMs + 2 * profile.convergenceDeadlineMs + profile.ackDeadlineMs + settings.swarm.nodeReplicas * 20)
@@ -28,7 +28,10 @@ test('sessions: thousands of two-participant sessions of Node replicas while bro
   const { before, after } = await test.step(`workload: ${live.length} replicas write for ${settings.durationMs} ms; the server is sampled before and after`, async () =>
     await sampleServerAround(target, async () => await workload.run(live, settings)))
   const result = await test.step('quiesce: check every session against the server', async () => await oracle.check({ replicas: live }))
-  await test.step('assert: delivery per kind of replica, op errors, server growth, and thresholds', async () => {
+  await test.step('assess: the Node sessions end in waves; the server\'s memory per closed connection', async () => {
+    await endSessions({ swarm, recorder, target, profile }, live.filter(replica => replica.host.kind === 'node'), seed)
+  })
+  await test.step('assert: delivery per kind of replica, op errors, server leak, and thresholds', async () => {
     recordSessions(recorder, live, result, before, after)
     recorder.expectVerdict(settings.thresholds)
   })

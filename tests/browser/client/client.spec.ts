@@ -40,7 +40,7 @@ test('two contexts edit concurrently and converge to the same digest', async ({ 
   }
 })
 
-for (const store of ['opfs-worker', 'opfs-main', 'indexeddb'] as const) {
+for (const store of ['opfs-worker', 'opfs-main', 'opfs-log', 'auto', 'indexeddb'] as const) {
   test(`reload restores the doc from ${store} before the network answers`, async ({ context, harness, target }) => {
     const page = await openHarness(context, harness)
     const options: ConnectOptions = { replicaId: `persist-${store}`, url: target.url, docName: 'reload', store }

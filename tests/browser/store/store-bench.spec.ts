@@ -8,7 +8,7 @@
 import { test } from './probe-fixture.ts'
 import type { StoreBenchResult } from '../../../client/harness/api.ts'
 
-const stores = ['opfs-main', 'opfs-worker', 'indexeddb'] as const
+const stores = ['opfs-main', 'opfs-worker', 'opfs-log', 'indexeddb'] as const
 const itemCounts = [10, 100, 1000]
 const ops = ['write', 'read', 'list', 'delete'] as const
 

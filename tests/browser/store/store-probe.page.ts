@@ -7,7 +7,10 @@ import * as Y from 'yjs'
 import { openStore } from '../../../client/store/open.ts'
 import { openDocStore } from '../../../client/store/doc-store.ts'
 import { runStoreBench } from '../../../client/store/bench.ts'
-import { StoreError, type StoreKind } from '../../../client/store/store.ts'
+import { StoreError, type KeyValueStore, type StoreKind } from '../../../client/store/store.ts'
+import { opfsLogDirName } from '../../../client/store/opfs-log-engine.ts'
+import { encodeName } from '../../../client/store/keys.ts'
+import type { OpfsWorkerStore } from '../../../client/store/opfs-worker.ts'
 import type { StoreBenchOptions, StoreBenchResult } from '../../../client/harness/api.ts'
 
 /** A result, or the StoreError's code and message. */
@@ -121,11 +124,12 @@ const probe = {
     const fresh = new Y.Doc()
     for (const update of updates) Y.applyUpdate(fresh, update)
     await reopened.appendUpdate(new Uint8Array([0, 0]))
+    // Closed first: opfs-log holds its namespace exclusively while open.
+    await reopened.close()
     const keysAfterAppend = await (async () => {
       const store = await openStore(kind, namespace)
       try { return await store.list() } finally { await store.close() }
     })()
-    await reopened.close()
     return {
       beforeCompact, afterCompact, afterMore, expected: want, timings, keysBefore,
       afterCrash: snapshot(fresh, updates.length),
@@ -194,7 +198,126 @@ const probe = {
       worker.terminate()
     }
   },
-  bench: (options: StoreBenchOptions): Promise<StoreBenchResult> => runStoreBench(options)
+  bench: (options: StoreBenchOptions): Promise<StoreBenchResult> => runStoreBench(options),
+  /** Opens an opfs-log namespace and keeps it open (its lock held) until releaseLog. */
+  holdLog: (namespace: string) => settle(async () => {
+    held.set(namespace, await openStore('opfs-log', namespace))
+  }),
+  releaseLog: (namespace: string) => settle(async () => {
+    await held.get(namespace)?.close()
+    held.delete(namespace)
+  }),
+  /** Opens an opfs-log namespace with a short lock wait: what a second tab sees. */
+  openLog: (namespace: string, lockWaitMs: number) => settle(async () => {
+    const store = await openStore('opfs-log', namespace, { lockWaitMs })
+    await store.close()
+  }),
+  /** The opfs-log files of a namespace with their sizes, read from the main thread. */
+  logFiles: (namespace: string) => settle(async () => Object.fromEntries(await Promise.all((await logFileNames(namespace)).map(async name => [name, (await (await (await logDir(namespace)).getFileHandle(name)).getFile()).size] as const)))),
+  /**
+   * Changes a closed log's newest generation from the main thread: cut its last
+   * `bytes`, flip one bit `bytes` from the end, or add a file (`<gen>.log`) holding
+   * a copy of the newest log without its seal (an unfinished compaction) or with
+   * one value changed (a stale, superseded log).
+   */
+  damageLog: (namespace: string, how: 'truncate' | 'flip' | 'unsealed-next' | 'stale-previous', bytes: number) => settle(async () => {
+    const dir = await logDir(namespace)
+    const names = await logFileNames(namespace)
+    const newest = names[names.length - 1]!
+    const gen = Number(newest.split('.')[0])
+    const file = await dir.getFileHandle(newest)
+    const content = new Uint8Array(await (await file.getFile()).arrayBuffer())
+    const writeFile = async (name: string, data: Uint8Array): Promise<void> => {
+      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable()
+      await writable.write(data as Uint8Array<ArrayBuffer>)
+      await writable.close()
+    }
+    switch (how) {
+      case 'truncate': return await writeFile(newest, content.subarray(0, content.length - bytes))
+      case 'flip': {
+        content[content.length - bytes]! ^= 0x01
+        return await writeFile(newest, content)
+      }
+      // The newest log ends with its seal (11 bytes) right after a compaction.
+      case 'unsealed-next': return await writeFile(`${gen + 1}.log`, content.subarray(0, content.length - 11))
+      case 'stale-previous': return await writeFile(`${gen - 1}.log`, new Uint8Array([1, 2, 3]))
+    }
+  }),
+  /** Opens an opfs-log namespace: its values as text, what recovery did, then its files. */
+  recoverLog: (namespace: string) => settle(async () => {
+    const store = await openStore('opfs-log', namespace) as OpfsWorkerStore
+    try {
+      const keys = await store.list()
+      return { keys, values: (await store.get(keys)).map(text), recovery: store.recovery }
+    } finally {
+      await store.close()
+    }
+  }),
+  /** Writes text values to an opfs-log namespace, then compacts it. */
+  writeAndCompact: (namespace: string, entries: Array<{ key: string, text: string }>) => settle(async () => {
+    const store = await openStore('opfs-log', namespace)
+    try {
+      await store.put(entries.map(({ key, text }) => ({ key, value: new TextEncoder().encode(text) })))
+      await store.compact!()
+    } finally {
+      await store.close()
+    }
+  }),
+  /**
+   * The crash test's writer: appends batches of `batch` records to an opfs-log
+   * namespace, keys `w<seq>` from the first absent one, values crashValue(seq),
+   * and compacts every `compactEvery` batches, until `maxBatches` or the page
+   * dies. `window.crashAcked` is the number of keys durable so far.
+   */
+  startWriter: (namespace: string, batch: number, compactEvery: number, maxBatches: number) => settle(async () => {
+    const store = await openStore('opfs-log', namespace)
+    let next = (await store.list()).length
+    crashAcked = next
+    void (async () => {
+      for (let b = 0; b < maxBatches; b++) {
+        await store.put(Array.from({ length: batch }, (_, i) => ({ key: crashKey(next + i), value: crashValue(next + i) })))
+        next += batch
+        crashAcked = next
+        if ((b + 1) % compactEvery === 0) await store.compact!()
+      }
+      await store.close()
+    })()
+    return next
+  }),
+  acked: (): number => crashAcked,
+  /** Opens the namespace after a crash: the keys must be w0..w(n-1) with intact values. */
+  verifyPrefix: (namespace: string) => settle(async () => {
+    const store = await openStore('opfs-log', namespace) as OpfsWorkerStore
+    try {
+      const keys = await store.list()
+      const values = await store.get(keys)
+      const bad = keys.flatMap((key, i) => {
+        if (key !== crashKey(i)) return [`key #${i} is ${key}, not ${crashKey(i)}`]
+        const want = crashValue(i)
+        const got = values[i]
+        return got !== undefined && got.length === want.length && got.every((byte, j) => byte === want[j]) ? [] : [`value of ${key} is torn or wrong (${got?.length ?? 'absent'} bytes, want ${want.length})`]
+      })
+      return { restored: keys.length, bad: bad.slice(0, 5), recovery: store.recovery }
+    } finally {
+      await store.close()
+    }
+  })
+}
+
+const held = new Map<string, KeyValueStore>()
+let crashAcked = 0
+const crashKey = (seq: number): string => `w${String(seq).padStart(8, '0')}`
+/** 100-2099 bytes, each a function of seq and position: a torn or misplaced value cannot match. */
+const crashValue = (seq: number): Uint8Array => new Uint8Array(100 + (seq * 977) % 2000).map((_, i) => (seq * 31 + i * 7) & 0xff)
+
+const logDir = async (namespace: string): Promise<FileSystemDirectoryHandle> =>
+  await (await (await navigator.storage.getDirectory()).getDirectoryHandle(opfsLogDirName)).getDirectoryHandle(encodeName(namespace))
+
+/** `<gen>.log` names, oldest generation first. */
+const logFileNames = async (namespace: string): Promise<string[]> => {
+  const names: string[] = []
+  for await (const name of (await logDir(namespace) as unknown as { keys: () => AsyncIterableIterator<string> }).keys()) if (/^\d+\.log$/.test(name)) names.push(name)
+  return names.sort((a, b) => parseInt(a) - parseInt(b))
 }
 
 export type StoreProbe = typeof probe

@@ -1,13 +1,14 @@
 /**
- * The browser stores (OPFS main thread, OPFS worker, IndexedDB) in real
- * Chromium and Firefox: contract, durability across reload, the Yjs doc store,
- * lock and quota errors, and the benchmark's shape.
+ * The browser stores (OPFS main thread, OPFS worker file per key, OPFS worker
+ * log, IndexedDB) in real Chromium and Firefox: contract, durability across
+ * reload, the Yjs doc store, lock and quota errors, the benchmark's shape, and
+ * the log's recovery from torn tails and interrupted compactions.
  */
 import type { Page } from '@playwright/test'
 import { test, expect, openProbe } from './probe-fixture.ts'
 import type { StoreKind } from '../../../client/store/store.ts'
 
-const kinds: StoreKind[] = ['opfs-main', 'opfs-worker', 'indexeddb']
+const kinds: StoreKind[] = ['opfs-main', 'opfs-worker', 'opfs-log', 'indexeddb']
 
 for (const kind of kinds) {
   test.describe(kind, () => {
@@ -131,4 +132,64 @@ test('opfs-worker: malformed and out-of-order requests get an error answer with 
     { id: 8, ok: false, error: { code: 'io', message: expect.stringContaining('came before "open"') } },
     { id: 9, ok: false, error: { code: 'io', message: expect.stringContaining('malformed request') } }
   ])
+})
+
+test('opfs-log: a second page on the origin gets lock-held, and the namespace once the first lets go', async ({ probePage, harnessServer }) => {
+  expect(await probePage.evaluate(() => window.storeProbe.holdLog('lock-log'))).toEqual({ ok: true, value: undefined })
+  const second = await probePage.context().newPage()
+  try {
+    await openProbe(second, harnessServer)
+    const blocked = await second.evaluate(() => window.storeProbe.openLog('lock-log', 300))
+    expect(blocked).toMatchObject({ ok: false, code: 'lock-held' })
+    if (!blocked.ok) {
+      // One sentence that says what to do.
+      expect(blocked.message).toMatch(/open in another tab or worker of this origin.*: close the store there .*own namespace\.$/)
+      expect(blocked.message.split('. ').length).toBe(1)
+    }
+    expect(await probePage.evaluate(() => window.storeProbe.releaseLog('lock-log'))).toMatchObject({ ok: true })
+    expect(await second.evaluate(() => window.storeProbe.openLog('lock-log', 300))).toMatchObject({ ok: true })
+  } finally {
+    await second.close()
+  }
+})
+
+test('opfs-log: a torn or corrupt tail is dropped on open, exactly the last record', async ({ probePage }) => {
+  const entries = [{ key: 'a', text: 'first' }, { key: 'b', text: 'second' }, { key: 'c', text: 'third, the one that tears' }]
+  for (const [how, bytes] of [['truncate', 1], ['truncate', 20], ['flip', 3], ['flip', 30]] as const) {
+    const ns = `torn-${how}-${bytes}`
+    expect(await probePage.evaluate(([n, e]) => window.storeProbe.write('opfs-log', n, e), [ns, entries] as const)).toMatchObject({ ok: true })
+    // Each put is one batch: write c on its own, so it is the last record.
+    expect(await probePage.evaluate(n => window.storeProbe.write('opfs-log', n, [{ key: 'c', text: 'third, rewritten last' }]), ns)).toMatchObject({ ok: true })
+    const before = await probePage.evaluate(n => window.storeProbe.logFiles(n), ns)
+    expect(await probePage.evaluate(([n, h, b]) => window.storeProbe.damageLog(n, h, b), [ns, how, bytes] as const)).toMatchObject({ ok: true })
+    const recovered = await probePage.evaluate(n => window.storeProbe.recoverLog(n), ns)
+    expect(recovered, `${how} ${bytes}`).toMatchObject({ ok: true, value: { keys: ['a', 'b', 'c'], values: ['first', 'second', 'third, the one that tears'] } })
+    if (!recovered.ok || !before.ok) continue
+    const lastRecordBytes = 8 + 3 + 1 + 'third, rewritten last'.length
+    expect(recovered.value.recovery?.droppedBytes).toBe(how === 'truncate' ? lastRecordBytes - bytes : lastRecordBytes)
+    expect(recovered.value.recovery?.torn).toBeDefined()
+    // The file was cut back to the valid prefix: a second open finds nothing to drop.
+    const again = await probePage.evaluate(n => window.storeProbe.recoverLog(n), ns)
+    expect(again).toMatchObject({ ok: true, value: { keys: ['a', 'b', 'c'], recovery: { droppedBytes: 0, removedFiles: [] } } })
+    expect(await probePage.evaluate(n => window.storeProbe.logFiles(n), ns)).toEqual({ ok: true, value: { '0.log': before.value['0.log']! - lastRecordBytes } })
+  }
+})
+
+test('opfs-log: compaction swaps generations crash-safely (an unsealed next log is dropped, a superseded one removed)', async ({ probePage }) => {
+  const ns = 'compact-crash'
+  const entries = Array.from({ length: 20 }, (_, i) => ({ key: `k${String(i).padStart(2, '0')}`, text: `value ${i}` }))
+  expect(await probePage.evaluate(([n, e]) => window.storeProbe.write('opfs-log', n, e), [ns, entries] as const)).toMatchObject({ ok: true })
+  // Overwrite half and compact: the new generation holds 20 live records and a seal, the old one is gone.
+  const rewritten = entries.map((e, i) => (i % 2 === 0 ? { ...e, text: `${e.text} again` } : e))
+  expect(await probePage.evaluate(([n, e]) => window.storeProbe.writeAndCompact(n, e.filter((_, i) => i % 2 === 0)), [ns, rewritten] as const)).toMatchObject({ ok: true })
+  const files = await probePage.evaluate(n => window.storeProbe.logFiles(n), ns)
+  expect(Object.keys(files.ok ? files.value : {})).toEqual(['1.log'])
+  const want = { keys: entries.map(e => e.key), values: rewritten.map(e => e.text) }
+  // A crash in the middle of the next compaction: 2.log holds the records but no seal.
+  expect(await probePage.evaluate(n => window.storeProbe.damageLog(n, 'unsealed-next', 0), ns)).toMatchObject({ ok: true })
+  expect(await probePage.evaluate(n => window.storeProbe.recoverLog(n), ns)).toMatchObject({ ok: true, value: { ...want, recovery: { removedFiles: ['2.log'] } } })
+  // A crash after the seal but before the old log was removed: the sealed newer log wins.
+  expect(await probePage.evaluate(n => window.storeProbe.damageLog(n, 'stale-previous', 0), ns)).toMatchObject({ ok: true })
+  expect(await probePage.evaluate(n => window.storeProbe.recoverLog(n), ns)).toMatchObject({ ok: true, value: { ...want, recovery: { removedFiles: ['0.log'] } } })
+  expect(await probePage.evaluate(n => window.storeProbe.logFiles(n), ns)).toMatchObject({ ok: true, value: { '1.log': expect.any(Number) } })
 })

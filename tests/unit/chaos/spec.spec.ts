@@ -9,7 +9,8 @@ import { ChaosProxy } from '../../../chaos/proxy.ts'
 import { createFaultProxy } from '../../../chaos/index.ts'
 
 test('parseToxicSpec fills defaults and names the toxic after type and stream', () => {
-  expect(parseToxicSpec({ type: 'blackhole' })).toEqual({ name: 'blackhole_downstream', type: 'blackhole', stream: 'downstream', toxicity: 1, attributes: {} })
+  expect(parseToxicSpec({ type: 'blackhole' })).toEqual({ name: 'blackhole_downstream', type: 'blackhole', stream: 'downstream', toxicity: 1, attributes: { holdMaxBytes: 4 * 1024 * 1024, holdMaxMs: 900_000 } })
+  expect(parseToxicSpec({ type: 'blackhole', attributes: { holdMaxMs: 5_000 } }).attributes).toEqual({ holdMaxBytes: 4 * 1024 * 1024, holdMaxMs: 5_000 })
   expect(parseToxicSpec({ type: 'slicer', name: 's', stream: 'upstream', attributes: { averageSizeBytes: 10 } }).attributes)
     .toEqual({ averageSizeBytes: 10, sizeVariationBytes: 0, delayUs: 0 })
 })
@@ -20,6 +21,9 @@ test('parseToxicSpec rejects bad specs with one sentence naming the field', () =
     [{ type: 'latency', attributes: { latencyMs: 1, latency: 5 } }, 'attributes'],
     [{ type: 'bandwidth', attributes: { rateKBps: 0 } }, 'attributes.rateKBps'],
     [{ type: 'blackhole', toxicity: 2 }, 'toxicity'],
+    [{ type: 'blackhole', attributes: { holdMaxBytes: 0 } }, 'attributes.holdMaxBytes'],
+    [{ type: 'blackhole', attributes: { holdMaxMs: 1.5 } }, 'attributes.holdMaxMs'],
+    [{ type: 'blackhole', attributes: { discard: true } }, 'attributes'],
     [{ type: 'blackhole', clients: [] }, 'clients'],
     [{ type: 'blackhole', clients: ['has space'] }, 'clients.0'],
     [{ type: 'slicer', attributes: { averageSizeBytes: 10, sizeVariationBytes: 10 } }, 'attributes'],
@@ -55,6 +59,8 @@ test('every toxic maps to Toxiproxy JSON and back', () => {
 test('the Toxiproxy mapping refuses client targeting and unknown toxics with one sentence', () => {
   expect(() => toToxiproxyToxic(parseToxicSpec({ type: 'blackhole', clients: ['a'] })))
     .toThrow(/^Toxic "blackhole_downstream" targets clients, but Toxiproxy cannot target single clients; [^\n]*\.$/)
+  expect(() => toToxiproxyToxic(parseToxicSpec({ type: 'blackhole', attributes: { holdMaxMs: 5_000 } })))
+    .toThrow(/^Toxic "blackhole_downstream" bounds its hold, but Toxiproxy's blackhole \(timeout 0\) holds nothing: [^\n]*\.$/)
   expect(() => fromToxiproxyToxic({ name: 't', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 500 } }))
     .toThrow(/has no syncstorm equivalent/)
   expect(() => new ToxiproxyProxy('http://10.0.0.5:8474')).toThrow(/is not on loopback/)

@@ -73,7 +73,7 @@ test('resetClients resets only the chosen clients', async () => {
   expect(proxy.timeline()).toMatchObject([{ event: 'reset', clients: ['a'], connections: 1 }])
 })
 
-test('blackhole keeps the connection open but delivers nothing; removing it restores flow for new data', async () => {
+test('blackhole keeps the connection open and delivers nothing while it lasts', async () => {
   const { proxy, port, echo } = await startProxiedEcho(teardown)
   const client = await openClient(teardown, port)
   const before = proxy.connections()[0]
@@ -85,29 +85,7 @@ test('blackhole keeps the connection open but delivers nothing; removing it rest
   expect(echo.sockets.size).toBe(1)
   expect(proxy.connections()[0].bytesUp - before.bytesUp).toBe(100_000)
   expect(proxy.connections()[0].bytesDown).toBe(before.bytesDown)
-
-  await proxy.removeToxic('hole')
-  const fresh = Buffer.from('after the hole\n')
-  client.socket.write(fresh)
-  await client.waitForBytes(fresh.length)
-  await sleep(100)
-  // What the blackhole swallowed is gone for good; only the new data arrives.
-  expect(client.received().toString()).toBe('after the hole\n')
-})
-
-test('a blackhole swallows the end of the stream too, until it is removed', async () => {
-  const { proxy, port } = await startProxiedEcho(teardown)
-  const client = await openClient(teardown, port)
-  let ended = false
-  client.socket.on('end', () => { ended = true })
-  await proxy.addToxic({ name: 'hole', type: 'blackhole', stream: 'downstream' })
-  // allowHalfOpen is off on the client, so it ends its side; the echo server then ends its side.
-  client.socket.end('bye\n')
-  await sleep(300)
-  expect(ended).toBe(false)
-  expect(client.closed).toBe(false)
-  await proxy.removeToxic('hole')
-  await waitUntil(() => ended, 'the end of stream once the blackhole is gone')
+  // What it held arrives at the heal: tests/unit/chaos/hold.spec.ts.
 })
 
 test('slicer delivers every byte in more, smaller chunks', async () => {

@@ -7,7 +7,8 @@ import type { ReplicaStats } from '../../../client/harness/api.ts'
 
 const settings: HeapSettings = {
   sampling: 'gc', sampleIntervalMs: 5_000, warmupSamples: 2, minSamples: 6, bootstrapResamples: 300, confidence: 0.95,
-  client: { bytesPerMin: 500_000, bytesPerOp: 2_000 }, server: { bytesPerMin: 1_000_000, bytesPerOp: 4_000 }
+  client: { bytesPerMin: 500_000, bytesPerOp: 2_000 }, server: { bytesPerMin: 1_000_000, bytesPerOp: 4_000, bytesPerConnection: 16_384 },
+  serverRss: { bytesPerMin: 4_000_000, bytesPerOp: 16_000, bytesPerConnection: 16_384 }
 }
 
 test('readPrometheus reads unlabelled samples and sums labelled ones', () => {

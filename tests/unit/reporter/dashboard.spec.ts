@@ -40,7 +40,7 @@ test('figures are formatted by their registered unit; names the registry does no
   expect(fmtFigure('bytesIn', 3 * 1024 * 1024)).toBe('3.0 MiB')
   expect(fmtFigure('clientHeapSlopeMaxBytesPerMin', 150_000)).toBe('146.5 KiB/min')
   expect(fmtFigure('serverHeapGrowthBytesPerWrite', 2048)).toBe('2.0 KiB/op')
-  expect(fmtFigure('serverRssGrowthPct', 12.5)).toBe('12.50%')
+  expect(fmtFigure('serverCpuPctMean', 12.5)).toBe('12.50%')
   expect(fmtFigure('opSuccessRate', 0.98)).toBe('0.98')
   expect(fmtFigure('opfs.opfs-main.write.10.batch.ratioToIndexedDB.p95', 1.25)).toBe('1.25')
   expect(fmtFigure('lostOps', 1200)).toBe('1,200')

@@ -102,7 +102,7 @@ export const syntheticSummary = (): Summary => {
           'opfs.opfs-worker.read.100.item': null,
           clientHeapSlopeMaxBytesPerMin: 150_000,
           serverHeapGrowthBytesPerWrite: 2048,
-          serverRssGrowthPct: 12.5,
+          serverCpuPctMean: 12.5,
           serverHeapSlopeBytesPerMin: null
         },
         notMeasurable: {

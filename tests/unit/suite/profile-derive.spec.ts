@@ -29,7 +29,7 @@ test('every profile validates, and the bigger ones grow the sessions scenario as
   const heavy = (await resolveProfile({ STRESS_PROFILE: 'heavy' })).profile
   const smokeProfile = (await resolveProfile({ STRESS_PROFILE: 'smoke' })).profile
   expect(heavy.scenarios.sessions.durationMs).toBe(300_000)
-  expect(heavy.scenarios.sessions.thresholds.nodePropagationMs.map(t => t.source)).toEqual(['p(95)<100'])
+  expect(heavy.scenarios.sessions.thresholds.nodePropagationMs.map(t => t.source)).toEqual(['p(95)<100', 'p(99)<250'])
   // Values a bigger profile does not set are smoke's.
   expect(heavy.scenarios.crash).toEqual(smokeProfile.scenarios.crash)
   expect(heavy.scenarios.baseline.thresholds).toEqual(smokeProfile.scenarios.baseline.thresholds)
