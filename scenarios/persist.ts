@@ -5,7 +5,9 @@
  *
  *   online   everyone writes; the page's replicas get their acks
  *   offline  the page's replicas are cut off at TCP level (chaos proxy
- *            blackhole both ways), and keep writing
+ *            blackhole both ways, holding nothing: a byte sent resets the
+ *            connection, as with the network interface down), and keep
+ *            writing: their offline edits exist only in their store
  *
  * Each cycle ends the same way: with the page still cut off, the local store
  * must finish every queued write, then the page is really reloaded
@@ -88,10 +90,12 @@ export const editCycle = async ({ swarm, workload, faults, recorder }: { swarm: 
     // A target without acks cannot be waited on; the page's writes are required at the end either way.
     if ((await swarm.stats(run.page)).every(st => st.ackMode !== 'no-ack')) await Promise.all(run.page.map(async r => { await r.host.call('waitAcked', r.id, ackDeadlineMs) }))
   }
-  recorder.mark(`cut ${run.page.length} replica(s) of ${run.page[0]!.host.id} off (blackhole both ways)`)
+  recorder.mark(`cut ${run.page.length} replica(s) of ${run.page[0]!.host.id} off (blackhole both ways, holding nothing)`)
   const clients = run.page.map(r => r.id)
-  await faults.inject({ type: 'blackhole', name: 'persist-up', stream: 'upstream', clients })
-  await faults.inject({ type: 'blackhole', name: 'persist-down', stream: 'downstream', clients })
+  // A held byte would reach the server at the heal, even after the reload: the page must be really offline.
+  const unreachable = { holdMaxBytes: 0 }
+  await faults.inject({ type: 'blackhole', name: 'persist-up', stream: 'upstream', clients, attributes: unreachable })
+  await faults.inject({ type: 'blackhole', name: 'persist-down', stream: 'downstream', clients, attributes: unreachable })
   if (offline) await workload.run(replicas, settings)
 }
 

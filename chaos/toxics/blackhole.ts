@@ -19,8 +19,8 @@ export const defaultHoldMaxBytes = 4 * 1024 * 1024
 export const defaultHoldMaxMs = 900_000
 
 export const blackholeAttributesSchema = z.strictObject({
-  /** Bytes held in this direction of one connection before it is reset. */
-  holdMaxBytes: z.number().int().min(1).max(256 * 1024 * 1024).default(defaultHoldMaxBytes),
+  /** Bytes held in this direction of one connection before it is reset; 0: any byte resets it (the interface is down). */
+  holdMaxBytes: z.number().int().min(0).max(256 * 1024 * 1024).default(defaultHoldMaxBytes),
   /** How long the oldest held byte may wait before the connection is reset. */
   holdMaxMs: z.number().int().min(1).max(86_400_000).default(defaultHoldMaxMs)
 })

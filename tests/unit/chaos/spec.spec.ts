@@ -21,7 +21,7 @@ test('parseToxicSpec rejects bad specs with one sentence naming the field', () =
     [{ type: 'latency', attributes: { latencyMs: 1, latency: 5 } }, 'attributes'],
     [{ type: 'bandwidth', attributes: { rateKBps: 0 } }, 'attributes.rateKBps'],
     [{ type: 'blackhole', toxicity: 2 }, 'toxicity'],
-    [{ type: 'blackhole', attributes: { holdMaxBytes: 0 } }, 'attributes.holdMaxBytes'],
+    [{ type: 'blackhole', attributes: { holdMaxBytes: -1 } }, 'attributes.holdMaxBytes'],
     [{ type: 'blackhole', attributes: { holdMaxMs: 1.5 } }, 'attributes.holdMaxMs'],
     [{ type: 'blackhole', attributes: { discard: true } }, 'attributes'],
     [{ type: 'blackhole', clients: [] }, 'clients'],
