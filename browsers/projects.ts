@@ -9,6 +9,18 @@
 import fs from 'node:fs'
 import { chromium, firefox, webkit, type PlaywrightTestProject } from '@playwright/test'
 
+/**
+ * A load generator's pages must not be throttled as background tabs: Playwright
+ * launches Chromium with `--disable-background-timer-throttling`; these are
+ * Firefox's equivalents (its budget-based throttling delays a background
+ * page's timers, which then shows as the stack's latency).
+ */
+export const firefoxPrefs = {
+  'dom.timeout.enable_budget_timer_throttling': false,
+  'dom.min_background_timeout_value': 4,
+  'dom.min_background_timeout_value_without_budget_throttling': 4
+}
+
 /** Flags Chromium needs as root on a closed network (BROWSERS.md). */
 export const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -81,7 +93,9 @@ export const browserProjects = (common: Partial<PlaywrightTestProject> = {}): Pl
     const resolved = resolveBrowser(name)
     const launchOptions = name === 'chromium'
       ? { executablePath: resolved.executablePath, args: chromiumArgs }
-      : { executablePath: resolved.executablePath }
+      : name === 'firefox'
+        ? { executablePath: resolved.executablePath, firefoxUserPrefs: firefoxPrefs }
+        : { executablePath: resolved.executablePath }
     return {
       ...common,
       name,
