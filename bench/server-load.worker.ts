@@ -9,12 +9,17 @@
  * `[structGroups][structs][client][clock]`, which identifies sender and j, so
  * delivery latency is `now - sendTime[sender][j]` without applying the update.
  *
+ * Dialects: `y-websocket` (the document is the URL path) and `hocuspocus`
+ * (every frame starts with the document name as a varString, and a connection
+ * opens each document with an Auth message carrying a token, empty here).
+ *
  * Input (workerData): LoadOptions. Output (one message): LoadResult.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import * as hdr from 'hdr-histogram-js'
 import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { z } from 'zod'
@@ -26,8 +31,9 @@ export const loadOptionsSchema = z.object({
   rooms: z.number().int().min(1),
   updatesPerSec: z.number().positive(),
   durationMs: z.number().int().positive(),
-  /** Ask for acks (the reference server sends them; the official one does not). */
-  ack: z.boolean()
+  /** Ask for acks (the reference server sends them; the others do not). */
+  ack: z.boolean(),
+  dialect: z.enum(['y-websocket', 'hocuspocus'])
 })
 export type LoadOptions = z.infer<typeof loadOptionsSchema>
 
@@ -61,12 +67,25 @@ let acked = 0
 let closed = 0
 let measuring = false
 
+const hocuspocus = options.dialect === 'hocuspocus'
+const roomOf = (index: number): string => `room-${index % options.rooms}`
+/** Hocuspocus Auth message, token type, and its Authenticated answer. */
+const messageAuth = 2
+const authToken = 0
+
+/** One frame in the dialect: Hocuspocus puts the document name first. */
+const frame = (room: string, write: (e: encoding.Encoder) => void): Uint8Array => encodeFrame(e => {
+  if (hocuspocus) encoding.writeVarString(e, room)
+  write(e)
+})
+
 /** Pre-encoded update frames of one connection. */
 const makeFrames = (index: number): Uint8Array[] => {
   const doc = new Y.Doc()
   doc.clientID = index + 1
   const frames: Uint8Array[] = []
-  doc.on('update', (update: Uint8Array) => frames.push(encodeFrame(e => writeSync(e, syncUpdate, update))))
+  const room = roomOf(index)
+  doc.on('update', (update: Uint8Array) => frames.push(frame(room, e => writeSync(e, syncUpdate, update))))
   const map = doc.getMap('m')
   for (let j = 0; j < perConn; j++) map.set('k', j)
   doc.destroy()
@@ -84,6 +103,7 @@ interface Conn {
 
 const onMessage = (conn: Conn, data: Buffer): void => {
   const decoder = decoding.createDecoder(data)
+  if (hocuspocus) decoding.readVarString(decoder)
   const type = decoding.readVarUint(decoder)
   if (type === messageAck) {
     // Write 1 is our step2 reply; update j is write j + 2.
@@ -99,7 +119,7 @@ const onMessage = (conn: Conn, data: Buffer): void => {
   if (type !== messageSync) return
   const syncType = decoding.readVarUint(decoder)
   if (syncType === syncStep1) {
-    conn.ws.send(encodeFrame(e => writeSync(e, syncStep2, new Uint8Array([0, 0]))))
+    conn.ws.send(frame(roomOf(conn.index), e => writeSync(e, syncStep2, new Uint8Array([0, 0]))))
     return
   }
   decoding.readVarUint(decoder) // update length
@@ -117,11 +137,16 @@ const onMessage = (conn: Conn, data: Buffer): void => {
 }
 
 const open = (index: number): Promise<Conn> => new Promise((resolve, reject) => {
-  const ws = new WebSocket(`${options.url}/room-${index % options.rooms}${options.ack ? '?ack=1' : ''}`, { perMessageDeflate: false })
+  const room = roomOf(index)
+  const ws = new WebSocket(`${options.url}/${room}${options.ack ? '?ack=1' : ''}`, { perMessageDeflate: false })
   const conn: Conn = { index, ws, frames: makeFrames(index), next: 0, phaseMs: Math.random() * intervalMs, ackedUpTo: -1 }
   ws.binaryType = 'nodebuffer'
   ws.on('message', (data: Buffer) => onMessage(conn, data))
-  ws.once('open', () => resolve(conn))
+  ws.once('open', () => {
+    // Hocuspocus holds every other message of a document until it is authenticated.
+    if (hocuspocus) ws.send(frame(room, e => { encoding.writeVarUint(e, messageAuth); encoding.writeVarUint(e, authToken); encoding.writeVarString(e, '') }))
+    resolve(conn)
+  })
   ws.once('error', reject)
   ws.on('close', () => { closed++ })
 })

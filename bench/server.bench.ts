@@ -1,17 +1,25 @@
 /**
- * Server benchmark: the same load against the reference server and the official
- * `@y/websocket-server`, in one run.
+ * Server benchmark: the same load against the reference server, the official
+ * `@y/websocket-server` and Hocuspocus (`stacks/hocuspocus/server.ts`:
+ * `@hocuspocus/server` with its database extension writing files), one after
+ * the other in one run.
  *
- *   npm run bench:server -- [--connections 1000] [--rooms 500] [--rate 20] [--duration 20] [--target both|reference|official]
+ *   npm run bench:server -- [--connections 1000] [--rooms 500] [--rate 20] [--duration 20]
+ *                           [--target reference,official,hocuspocus] [--cpu-prof <dir>]
  *
  * Env: BENCH_CONNECTIONS, BENCH_ROOMS, BENCH_RATE (updates/s per connection),
- * BENCH_DURATION (s), BENCH_TARGET. Each server runs in its own process; the
- * load generator runs in a worker thread of this process.
+ * BENCH_DURATION (s), BENCH_TARGET (comma-separated), BENCH_CPU_PROF (a
+ * directory: the reference server writes a V8 CPU profile there). Each server
+ * runs in its own process; the load generator runs in a worker thread of this
+ * process.
  *
  * Prints, per target: relayed updates/s, delivery latency p50/p95/p99, ack
- * latency p50/p95/p99 (reference only: the official server has no acks),
- * server RSS, server CPU per update, generator CPU and event-loop lag p99 (a
- * saturated generator makes the figures a lower bound), and the ratios.
+ * latency p50/p95/p99 (reference only: the others send no durable-write acks),
+ * server RSS, server CPU per received update, generator CPU and event-loop lag
+ * p99 (a saturated generator makes the figures a lower bound); then the
+ * reference's ratios to the others and its figures against the goals of
+ * issue 15 (<= 15 µs and >= 3x less CPU per update than the official server,
+ * ack p95 < 100 ms, delivery p95 < 50 ms).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -27,18 +35,24 @@ import type { LoadOptions, LoadResult } from './server-load.worker.ts'
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 
+const targetNames = ['reference', 'official', 'hocuspocus'] as const
+type TargetName = typeof targetNames[number]
+
 const benchSchema = z.object({
   connections: z.coerce.number().int().min(2).max(100_000).default(1000),
   rooms: z.coerce.number().int().min(1).default(500),
   rate: z.coerce.number().positive().max(10_000).default(20),
   duration: z.coerce.number().positive().max(3600).default(20),
-  target: z.enum(['both', 'reference', 'official']).default('both')
+  target: z.string().default(targetNames.join(','))
+    .transform(list => list.split(',').map(name => name.trim()).filter(name => name !== ''))
+    .pipe(z.array(z.enum(targetNames, { message: `each target must be one of ${targetNames.join(', ')}` })).min(1)),
+  cpuProf: z.string().min(1).optional()
 })
 type BenchOptions = z.infer<typeof benchSchema>
 
 const readOptions = (): BenchOptions => {
   const { values } = parseArgs({
-    options: { connections: { type: 'string' }, rooms: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, target: { type: 'string' } }
+    options: { connections: { type: 'string' }, rooms: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, target: { type: 'string' }, 'cpu-prof': { type: 'string' } }
   })
   const env = process.env
   const result = benchSchema.safeParse({
@@ -46,7 +60,8 @@ const readOptions = (): BenchOptions => {
     rooms: values.rooms ?? env.BENCH_ROOMS,
     rate: values.rate ?? env.BENCH_RATE,
     duration: values.duration ?? env.BENCH_DURATION,
-    target: values.target ?? env.BENCH_TARGET
+    target: values.target ?? env.BENCH_TARGET,
+    cpuProf: values['cpu-prof'] ?? env.BENCH_CPU_PROF
   })
   if (!result.success) {
     const issue = result.error.issues[0]
@@ -57,12 +72,13 @@ const readOptions = (): BenchOptions => {
 }
 
 /** A server under test. */
-interface Target { name: string, url: string, pid: number, stop: () => Promise<void> }
+interface Target { name: TargetName, url: string, pid: number, stop: () => Promise<void> }
 
-const startReference = async (): Promise<Target> => {
+const startReference = async (cpuProf?: string): Promise<Target> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'syncstorm-bench-'))
   const server = await spawnServer({
     dataDir,
+    nodeArgs: cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`],
     env: { SYNC_LOG_LEVEL: 'warn', SYNC_RATE_LIMIT_PER_SEC: '100000', SYNC_RATE_LIMIT_BURST: '100000', SYNC_MAX_CONNECTIONS: '100000', SYNC_MAX_LOADED_DOCS: '100000' }
   })
   return {
@@ -88,7 +104,7 @@ const freePort = async (): Promise<number> => new Promise((resolve, reject) => {
 const waitForPort = async (port: number, child: ChildProcess, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`official server exited with code ${child.exitCode}`)
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before listening`)
     const ok = await new Promise<boolean>(resolve => {
       const socket = tcpConnect(port, '127.0.0.1', () => { socket.destroy(); resolve(true) })
       socket.once('error', () => resolve(false))
@@ -96,31 +112,49 @@ const waitForPort = async (port: number, child: ChildProcess, timeoutMs: number)
     if (ok) return
     await new Promise(resolve => setTimeout(resolve, 50))
   }
-  throw new Error(`official server did not listen on ${port} within ${timeoutMs} ms`)
+  throw new Error(`server did not listen on ${port} within ${timeoutMs} ms`)
 }
 
-const startOfficial = async (): Promise<Target> => {
+/** Starts a server script with `node`, waits for its port; `stop()` sends SIGTERM (SIGKILL after 10 s). */
+const startChild = async (name: TargetName, args: (port: number) => string[], dataDir?: string): Promise<Target> => {
   const port = await freePort()
-  const child = spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], {
+  const child = spawn(process.execPath, args(port), {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: 'ignore'
   })
   const kill = (): void => { child.kill('SIGKILL') }
   process.once('exit', kill)
-  await waitForPort(port, child, 15_000)
+  await waitForPort(port, child, 20_000)
   return {
-    name: 'official',
+    name,
     url: `ws://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
     stop: async () => {
       process.removeListener('exit', kill)
       if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise(resolve => child.once('exit', resolve))
         child.kill('SIGTERM')
-        await new Promise(resolve => child.once('exit', resolve))
+        const timer = setTimeout(kill, 10_000)
+        await exited
+        clearTimeout(timer)
       }
+      if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
     }
   }
+}
+
+const startOfficial = async (): Promise<Target> => startChild('official', () => ['node_modules/@y/websocket-server/src/server.js'])
+
+const startHocuspocus = async (): Promise<Target> => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'syncstorm-bench-hocuspocus-'))
+  return startChild('hocuspocus', port => ['--import', 'tsx', 'stacks/hocuspocus/server.ts', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir], dataDir)
+}
+
+const starters: Record<TargetName, (cpuProf?: string) => Promise<Target>> = {
+  reference: startReference,
+  official: startOfficial,
+  hocuspocus: startHocuspocus
 }
 
 /** Resident and peak resident memory of a process, from /proc (Linux). */
@@ -159,10 +193,10 @@ const cpuSeconds = async (pid: number): Promise<number> => {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
-interface Row { target: string, result: LoadResult, rss: { rss: number, peak: number }, serverCpuSeconds: number, generatorCpuSeconds: number }
+interface Row { target: TargetName, result: LoadResult, rss: { rss: number, peak: number }, serverCpuSeconds: number, generatorCpuSeconds: number }
 
-const measure = async (start: () => Promise<Target>, options: BenchOptions): Promise<Row> => {
-  const target = await start()
+const measure = async (start: (cpuProf?: string) => Promise<Target>, options: BenchOptions): Promise<Row> => {
+  const target = await start(options.cpuProf)
   try {
     const cpuBefore = await cpuSeconds(target.pid)
     const generatorBefore = process.cpuUsage()
@@ -172,7 +206,8 @@ const measure = async (start: () => Promise<Target>, options: BenchOptions): Pro
       rooms: options.rooms,
       updatesPerSec: options.rate,
       durationMs: Math.round(options.duration * 1000),
-      ack: target.name === 'reference'
+      ack: target.name === 'reference',
+      dialect: target.name === 'hocuspocus' ? 'hocuspocus' : 'y-websocket'
     })
     const generator = process.cpuUsage(generatorBefore)
     return {
@@ -199,29 +234,49 @@ const print = (row: Row): void => {
   if (r.ack.count > 0) console.log(`  ack latency ms        p50 ${fmt(r.ack.p50, 2)}  p95 ${fmt(r.ack.p95, 2)}  p99 ${fmt(r.ack.p99, 2)}  max ${fmt(r.ack.max, 2)}  (${r.acked} acked)`)
   else console.log('  ack latency ms        n/a (no acks from this server)')
   console.log(`  server RSS MiB        ${fmt(row.rss.rss)}  (peak ${fmt(row.rss.peak)})`)
-  console.log(`  server CPU            ${fmt(row.serverCpuSeconds, 2)} s  (${fmt(row.serverCpuSeconds * 1e6 / Math.max(1, r.sent), 1)} µs per received update, connection set-up included)`)
+  console.log(`  server CPU            ${fmt(row.serverCpuSeconds, 2)} s  (${fmt(cpuPerUpdateUs(row), 1)} µs per received update, connection set-up included)`)
   console.log(`  generator CPU         ${fmt(row.generatorCpuSeconds, 2)} s`)
   console.log(`  generator lag p99 ms  ${fmt(r.generatorLagP99Ms, 1)}${r.generatorLagP99Ms > 50 ? '  (generator saturated: figures are a lower bound)' : ''}`)
   if (r.closed > 0) console.log(`  unexpected closes     ${r.closed}`)
 }
 
+const cpuPerUpdateUs = (row: Row): number => row.serverCpuSeconds * 1e6 / Math.max(1, row.result.sent)
+
+const printRatios = (ref: Row, other: Row): void => {
+  const rate = (row: Row): number => row.result.relayed / row.result.measuredMs
+  console.log(`\n[reference / ${other.target}]`)
+  console.log(`  relayed updates/s     ${fmt(rate(ref) / rate(other), 2)}x`)
+  console.log(`  delivery p95          ${fmt(ref.result.delivery.p95 / other.result.delivery.p95, 2)}x`)
+  console.log(`  delivery p99          ${fmt(ref.result.delivery.p99 / other.result.delivery.p99, 2)}x`)
+  console.log(`  server RSS            ${fmt(ref.rss.rss / other.rss.rss, 2)}x`)
+  console.log(`  server CPU per update ${fmt(cpuPerUpdateUs(ref) / cpuPerUpdateUs(other), 2)}x  (${other.target} uses ${fmt(cpuPerUpdateUs(other) / cpuPerUpdateUs(ref), 1)}x the reference's)`)
+}
+
+const verdict = (ok: boolean): string => ok ? 'met' : 'NOT met'
+
+/** The reference's figures against issue 15's goals (printed, never asserted). */
+const printGoals = (ref: Row, official: Row | undefined): void => {
+  const cpu = cpuPerUpdateUs(ref)
+  console.log('\n[goals: reference]')
+  console.log(`  server CPU per update <= 15 µs        ${fmt(cpu, 1)} µs: ${verdict(cpu <= 15)}`)
+  if (official !== undefined) {
+    const times = cpuPerUpdateUs(official) / cpu
+    console.log(`  >= 3x less CPU than official          ${fmt(times, 2)}x less: ${verdict(times >= 3)}`)
+  }
+  console.log(`  ack p95 < 100 ms                      ${fmt(ref.result.ack.p95, 1)} ms: ${verdict(ref.result.ack.p95 < 100)}`)
+  console.log(`  delivery p95 < 50 ms                  ${fmt(ref.result.delivery.p95, 1)} ms: ${verdict(ref.result.delivery.p95 < 50)}`)
+}
+
 const main = async (): Promise<void> => {
   const options = readOptions()
-  console.log(`server bench: ${options.connections} connections in ${options.rooms} rooms, ${options.rate} updates/s each, ${options.duration} s`)
+  console.log(`server bench: ${options.connections} connections in ${options.rooms} rooms, ${options.rate} updates/s each, ${options.duration} s; targets ${options.target.join(', ')}`)
   const rows: Row[] = []
-  if (options.target !== 'official') rows.push(await measure(startReference, options))
-  if (options.target !== 'reference') rows.push(await measure(startOfficial, options))
+  for (const name of options.target) rows.push(await measure(starters[name], options))
   rows.forEach(print)
-  const [ref, official] = [rows.find(r => r.target === 'reference'), rows.find(r => r.target === 'official')]
-  if (ref !== undefined && official !== undefined) {
-    const rate = (row: Row): number => row.result.relayed / row.result.measuredMs
-    console.log('\n[reference / official]')
-    console.log(`  relayed updates/s     ${fmt(rate(ref) / rate(official), 2)}x`)
-    console.log(`  delivery p95          ${fmt(ref.result.delivery.p95 / official.result.delivery.p95, 2)}x`)
-    console.log(`  delivery p99          ${fmt(ref.result.delivery.p99 / official.result.delivery.p99, 2)}x`)
-    console.log(`  server RSS            ${fmt(ref.rss.rss / official.rss.rss, 2)}x`)
-    console.log(`  server CPU per update ${fmt((ref.serverCpuSeconds / ref.result.sent) / (official.serverCpuSeconds / official.result.sent), 2)}x`)
-  }
+  const ref = rows.find(r => r.target === 'reference')
+  if (ref === undefined) return
+  for (const other of rows) if (other !== ref) printRatios(ref, other)
+  printGoals(ref, rows.find(r => r.target === 'official'))
 }
 
 main().catch(err => {

@@ -118,6 +118,8 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
   private applying: string[] = []
   private readonly localOps = new Map<string, LocalOpRecord>()
   private readonly seen = new Map<string, number>()
+  /** Whether the doc's 'update' event is listened to for every transaction, not only around local edits. */
+  private readonly encodesEveryUpdate: boolean
   /** Only with the deliberate `leakReceivedUpdates` bug: every received update, its transaction and decoded structs, never released. */
   private readonly leakedUpdates: Array<{ update: Uint8Array, transaction: Y.Transaction, decoded: ReturnType<typeof Y.decodeUpdate> }> = []
   private readonly stats: Omit<ReplicaStats, 'history' | 'seen' | 'pendingAcks' | 'replicaId'>
@@ -137,7 +139,10 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
         timeout: () => this.dropConnection('heartbeat-timeout')
       })
     }
-    this.doc.on('update', this.onDocUpdate)
+    // Yjs encodes every transaction's update for 'update' listeners, O(clients in the doc) each: only a store (which
+    // keeps received updates too) or the leak bug listens all the time; otherwise only local edits are encoded (apply).
+    this.encodesEveryUpdate = options.store !== 'none' || options.leakReceivedUpdates === true
+    if (this.encodesEveryUpdate) this.doc.on('update', this.onDocUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
     opsOf(this.doc).observe(this.onOpsChange)
     this.awareness.setLocalState({ replicaId: options.replicaId })
@@ -183,10 +188,12 @@ export class SyncClient extends ObservableV2<SyncClientEvents> {
     if (op.kind === 'read') return applyOp(this.doc, op, this)
     this.tracker.invoke(op.opId)
     this.applying = [op.opId]
+    if (!this.encodesEveryUpdate) this.doc.on('update', this.onDocUpdate)
     try {
       return applyOp(this.doc, op, this)
     } finally {
       this.applying = []
+      if (!this.encodesEveryUpdate) this.doc.off('update', this.onDocUpdate)
     }
   }
 

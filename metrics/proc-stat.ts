@@ -81,3 +81,56 @@ export const cpuPercent = (before: { t: number, cpuSeconds: number }, after: { t
   const used = after.cpuSeconds - before.cpuSeconds
   return seconds <= 0 || used < 0 ? undefined : 100 * used / seconds
 }
+
+/** Who a process on the generator host is, for the CPU split of a held swarm. */
+export type ProcessKind = 'renderers' | 'browser' | 'runner' | 'server' | 'proxy'
+export const processKinds: ProcessKind[] = ['renderers', 'browser', 'runner', 'server', 'proxy']
+
+/**
+ * Whether a browser process renders pages: Chromium's `--type=renderer`,
+ * Firefox's content processes (`-contentproc … tab`), WebKit's WebContent.
+ * @param {string} cmdline `/proc/<pid>/cmdline` with NULs as spaces
+ */
+export const isRenderer = (cmdline: string): boolean =>
+  /--type=renderer\b/.test(cmdline) || (/-contentproc\b/.test(cmdline) && /\btab\b/.test(cmdline)) || /WebKitWebProcess|WebContent/.test(cmdline)
+
+/**
+ * Pure: the kind of every process of the runner's tree. The server's and the
+ * proxy's trees come first (the runner starts them too); the rest of the
+ * runner's descendants are the browser, its renderers apart; the runner is
+ * the runner's own pids. Processes in none of these are not in the map.
+ * @param {ProcStat[]} stats every process of the host
+ * @param {(pid: number) => string} cmdline a process's command line
+ * @param {{ runner: number[], server?: number, proxy?: number }} roots the runner's pids (the first one's descendants are searched) and the group leaders of the server and proxy
+ */
+export const kindOfProcesses = (stats: ProcStat[], cmdline: (pid: number) => string, roots: { runner: number[], server?: number, proxy?: number }): Map<number, ProcessKind> => {
+  const units = { pageBytes: 1, ticksPerSecond: 1 }
+  const kinds = new Map<number, ProcessKind>()
+  for (const [kind, root] of [['server', roots.server], ['proxy', roots.proxy]] as const) {
+    if (root === undefined) continue
+    for (const pid of treeUsage(stats, root, units)?.pids ?? []) if (!kinds.has(pid)) kinds.set(pid, kind)
+  }
+  for (const pid of roots.runner) kinds.set(pid, 'runner')
+  const descendants = treeUsage(stats, roots.runner[0]!, units)?.pids ?? []
+  for (const pid of descendants) if (!kinds.has(pid)) kinds.set(pid, isRenderer(cmdline(pid)) ? 'renderers' : 'browser')
+  return kinds
+}
+
+/**
+ * Pure: CPU per process kind between two samples of every process, in
+ * percent of the whole host (`cores` cores), as host CPU figures are.
+ * A process that started between the samples counts from zero; one that
+ * ended is lost (its last ticks are unknown).
+ */
+export const cpuByKind = (before: { t: number, ticks: Map<number, number> }, after: { t: number, ticks: Map<number, number> }, kinds: Map<number, ProcessKind>, ticksPerSecond: number, cores: number): Record<ProcessKind, number> => {
+  const split = Object.fromEntries(processKinds.map(kind => [kind, 0])) as Record<ProcessKind, number>
+  const seconds = (after.t - before.t) / 1000
+  if (seconds <= 0) return split
+  for (const [pid, kind] of kinds) {
+    const end = after.ticks.get(pid)
+    if (end === undefined) continue
+    split[kind] += Math.max(0, end - (before.ticks.get(pid) ?? 0)) / ticksPerSecond
+  }
+  for (const kind of processKinds) split[kind] = 100 * split[kind] / seconds / cores
+  return split
+}

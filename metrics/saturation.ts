@@ -8,6 +8,7 @@
  * @module metrics/saturation
  */
 import type { HealthSample } from './generator-health.ts'
+import { beyondOneMachine } from './capacity.ts'
 import type { GeneratorRule } from '../profiles/schema.ts'
 
 /** A measured phase, epoch ms; `to` undefined while it is still running. */
@@ -34,9 +35,10 @@ const overBounds = (s: HealthSample, rule: GeneratorRule): string[] => {
  * @param {MeasuredWindow[]} windows the measured phases
  * @param {GeneratorRule} rule bounds, how long they must be exceeded, and the sampling period
  * @param {number} now end of a window still open
+ * @param {string} loop whose event loop the lag samples are (`runner`, or a load worker)
  * @return {Saturation}
  */
-export const saturation = (samples: HealthSample[], windows: MeasuredWindow[], rule: GeneratorRule, now = Date.now()): Saturation => {
+export const saturation = (samples: HealthSample[], windows: MeasuredWindow[], rule: GeneratorRule, now = Date.now(), loop = 'runner'): Saturation => {
   const windowOf = (t: number): number => windows.findIndex(w => t >= w.from && t <= (w.to ?? now))
   // A sample that saw a loop lag of L ms ends a stall of about L ms (no longer than the gap since the
   // previous sample): one long block, during which no sample could be taken, counts in full.
@@ -62,13 +64,13 @@ export const saturation = (samples: HealthSample[], windows: MeasuredWindow[], r
   const run = samples.slice(longest[0], longest[1] + 1)
   const peak = (pick: (s: HealthSample) => number | undefined): number => Math.max(0, ...run.map(s => pick(s) ?? 0))
   const parts: string[] = []
-  if (run.some(s => s.loopLagP99Ms > rule.maxLoopLagMs)) parts.push(`runner event-loop lag p99 up to ${peak(s => s.loopLagP99Ms).toFixed(0)} ms (limit ${rule.maxLoopLagMs} ms)`)
+  if (run.some(s => s.loopLagP99Ms > rule.maxLoopLagMs)) parts.push(`${loop} event-loop lag p99 up to ${peak(s => s.loopLagP99Ms).toFixed(0)} ms (limit ${rule.maxLoopLagMs} ms)`)
   if (run.some(s => s.cpuPct > rule.maxCpuPct)) parts.push(`host CPU up to ${peak(s => s.cpuPct).toFixed(0)}% (limit ${rule.maxCpuPct}%)`)
   if (run.some(s => s.roundTripMs !== undefined && s.roundTripMs > rule.maxRoundTripMs)) parts.push(`browser round-trip up to ${peak(s => s.roundTripMs).toFixed(0)} ms (limit ${rule.maxRoundTripMs} ms)`)
   const at = new Date(run[0].t).toISOString().slice(11, 19)
   return {
     saturated: true,
     longestMs,
-    reason: `the generator was saturated for ${(longestMs / 1000).toFixed(1)} s of a measured phase (from ${at}, limit ${(rule.sustainedMs / 1000).toFixed(1)} s): ${parts.join(', ')}; the figures measure this machine, not the target`
+    reason: `the generator was saturated for ${(longestMs / 1000).toFixed(1)} s of a measured phase (from ${at}, limit ${(rule.sustainedMs / 1000).toFixed(1)} s): ${parts.join(', ')}; the figures measure this machine, not the target: its CPU is the limit, so lower the run's size or ${beyondOneMachine}`
   }
 }

@@ -8,6 +8,7 @@
  * @module oracle/half-open
  */
 import type { ReplicaStats } from '../client/harness/api.ts'
+import type { DerivedWait } from './client-timeouts.ts'
 
 export interface HalfOpenDetection {
   /** Per replica that noticed while the blackhole lasted: ms from its start. */
@@ -47,11 +48,12 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
 /**
  * The verdict in one sentence: how many clients had not noticed by the
- * deadline, and how long the slowest took, or that some never did.
+ * deadline (and where the deadline came from), and how long the slowest
+ * took, or that some never did.
  */
-export const describeHalfOpen = (detection: HalfOpenDetection, clients: number, deadlineMs: number, watchedMs: number): string => {
+export const describeHalfOpen = (detection: HalfOpenDetection, clients: number, deadline: DerivedWait, watchedMs: number): string => {
   const slowest = detection.undetected.length > 0
     ? `${detection.undetected.length} never noticed within ${seconds(watchedMs)} of watching`
     : `the slowest noticed after ${seconds(Math.max(0, ...detection.detectMs))}`
-  return `half-open: ${detection.late.length} of ${clients} client(s) had not noticed the dead connection ${seconds(deadlineMs)} into the outage; ${slowest} (${detection.late.slice(0, 8).join(', ')}${detection.late.length > 8 ? ', …' : ''}).`
+  return `half-open: ${detection.late.length} of ${clients} client(s) had not noticed the dead connection ${seconds(deadline.ms)} into the outage (the deadline from ${deadline.source}); ${slowest} (${detection.late.slice(0, 8).join(', ')}${detection.late.length > 8 ? ', …' : ''}).`
 }

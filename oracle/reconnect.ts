@@ -2,6 +2,11 @@
  * Reconnection figures (DESIGN §4), from the replicas' connection events:
  *   time to reconnect = first `open` after the fault healed − heal time;
  *   time to resync    = first `synced` after the fault healed − heal time;
+ *                       for a replica that kept its connection through the
+ *                       fault (its timeout is longer than the fault, and TCP
+ *                       delivered what the fault held): when the last remote
+ *                       write invoked before the heal became visible there −
+ *                       heal time (0 when none was still on its way);
  *   first retry       = first reconnect attempt after the fault started;
  *   reconnect spread  = interdecile range (p90 − p10) of first-retry delays:
  *                       near 0 means every client retried at once (no jitter);
@@ -24,6 +29,8 @@ export interface ReconnectFigures {
   reconnectAttempts: number
   /** Replicas that never reconnected after the heal. */
   notReconnected: string[]
+  /** Replicas that kept their connection through the fault (their resync is timed by the writes that reached them). */
+  keptConnection: string[]
 }
 
 const quantile = (sorted: number[], q: number): number => {
@@ -34,21 +41,37 @@ const quantile = (sorted: number[], q: number): number => {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
 
+/** Ms after the heal until every remote write invoked before it was visible at `replica`; 0 when none was still on its way. */
+const heldResyncMs = (replica: ReplicaStats, invokedAt: Map<string, number>, healedAt: number): number => {
+  let last = healedAt
+  for (const [opId, t] of Object.entries(replica.seen)) {
+    if (t > last && (invokedAt.get(opId) ?? Number.POSITIVE_INFINITY) < healedAt) last = t
+  }
+  return last - healedAt
+}
+
 /**
- * @param {ReplicaStats[]} stats
+ * @param {ReplicaStats[]} stats the replicas behind the fault
  * @param {number} faultAt when the fault started (epoch ms)
  * @param {number} healedAt when it was healed (epoch ms; = faultAt for an instant fault such as a reset)
+ * @param {ReplicaStats[]} everyone every replica of the run, for the invoke times of the writes (the replicas behind the fault by default)
  */
-export const reconnectFigures = (stats: ReplicaStats[], faultAt: number, healedAt: number): ReconnectFigures => {
+export const reconnectFigures = (stats: ReplicaStats[], faultAt: number, healedAt: number, everyone: ReplicaStats[] = stats): ReconnectFigures => {
   const timeToReconnect = new LatencyHistogram()
   const timeToResync = new LatencyHistogram()
   const firstRetryDelaysMs: number[] = []
   const notReconnected: string[] = []
+  const keptConnection: string[] = []
+  const invokedAt = new Map(everyone.flatMap(replica => replica.history.map(op => [op.opId, op.invokedAt] as const)))
   let reconnectAttempts = 0
   for (const replica of stats) {
     const after = replica.connection.filter(e => e.t >= faultAt)
     const disconnected = after.some(e => e.state === 'closed')
-    if (!disconnected) continue
+    if (!disconnected) {
+      keptConnection.push(replica.replicaId)
+      timeToResync.record(heldResyncMs(replica, invokedAt, healedAt))
+      continue
+    }
     reconnectAttempts += after.filter(e => e.state === 'connecting' && e.reason === 'reconnect').length
     const firstRetry = after.find(e => e.state === 'connecting' && e.reason === 'reconnect')
     if (firstRetry !== undefined) firstRetryDelaysMs.push(firstRetry.t - faultAt)
@@ -68,7 +91,8 @@ export const reconnectFigures = (stats: ReplicaStats[], faultAt: number, healedA
     firstRetryDelaysMs,
     reconnectSpreadMs: quantile(sorted, 0.9) - quantile(sorted, 0.1),
     reconnectAttempts,
-    notReconnected
+    notReconnected,
+    keptConnection
   }
 }
 

@@ -12,7 +12,8 @@
  * that has a rate; replica classes keep their own), STRESS_DURATION_MS (every
  * scenario that has a duration), STRESS_CONTEXTS, STRESS_REPLICAS_PER_PAGE,
  * STRESS_NODE_REPLICAS (every scenario's swarm), STRESS_SESSIONS (the
- * sessions scenario's session count), STRESS_GENERATOR_CHECK (on/off: whether
+ * sessions scenario's Node sessions, one connection each), STRESS_ROOM_SIZE (replicas per room in
+ * the ramp scenario: its rooms setting becomes `{ perRoom }`), STRESS_GENERATOR_CHECK (on/off: whether
  * a saturated generator makes a verdict invalid), STRESS_HEAP_SAMPLING
  * (passive/gc/off: the default heap sampling).
  *
@@ -46,6 +47,7 @@ const envSchema = z.object({
   STRESS_REPLICAS_PER_PAGE: count.min(1).optional(),
   STRESS_NODE_REPLICAS: count.optional(),
   STRESS_SESSIONS: count.min(1).optional(),
+  STRESS_ROOM_SIZE: count.min(1).max(100_000).optional(),
   STRESS_GENERATOR_CHECK: z.enum(['on', 'off']).optional(),
   STRESS_HEAP_SAMPLING: z.enum(['passive', 'gc', 'off']).optional()
 })
@@ -108,7 +110,9 @@ const applyOverrides = (base: ProfileInput, overrides: z.infer<typeof envSchema>
   }
   if (overrides.STRESS_GENERATOR_CHECK !== undefined) input.generator = { ...(input.generator ?? profileSchema.shape.generator.parse(undefined)), enabled: overrides.STRESS_GENERATOR_CHECK === 'on' }
   if (overrides.STRESS_HEAP_SAMPLING !== undefined) input.heap = { ...input.heap, sampling: overrides.STRESS_HEAP_SAMPLING }
-  if (overrides.STRESS_SESSIONS !== undefined) input.scenarios.sessions.swarm.nodeReplicas = overrides.STRESS_SESSIONS * (input.scenarios.sessions.rooms?.perRoom ?? 2)
+  if (overrides.STRESS_ROOM_SIZE !== undefined) input.scenarios.ramp.rooms = { perRoom: overrides.STRESS_ROOM_SIZE, spread: 'round-robin' }
+  // A session is one connection (one Node replica), as the k6 plan counts them.
+  if (overrides.STRESS_SESSIONS !== undefined) input.scenarios.sessions.swarm.nodeReplicas = overrides.STRESS_SESSIONS
   return input
 }
 

@@ -20,7 +20,7 @@ export const light = derive(smoke, {
     spike: { swarm: { contexts: 2, replicasPerPage: 2, nodeReplicas: 20 }, durationMs: 15_000 },
     rejoin: { swarm: { contexts: 2, replicasPerPage: 4, nodeReplicas: 8 }, rooms: { perRoom: 4, spread: 'round-robin' }, durationMs: 10_000, faultAtMs: 6_000 },
     sessions: {
-      swarm: { contexts: 0, nodeReplicas: 2_000 },
+      swarm: { contexts: 0, nodeReplicas: 1_000 },
       browserSwarm: { contexts: 2, replicasPerPage: 4, nodeReplicas: 0 },
       connectBatch: 200,
       durationMs: 60_000

@@ -20,7 +20,7 @@ export const medium = derive(light, {
     spike: { swarm: { contexts: 4, replicasPerPage: 2, nodeReplicas: 100 }, durationMs: 30_000 },
     rejoin: { swarm: { contexts: 4, replicasPerPage: 5, nodeReplicas: 40 }, rooms: { perRoom: 6, spread: 'round-robin' }, durationMs: 30_000, faultAtMs: 20_000 },
     sessions: {
-      swarm: { contexts: 0, nodeReplicas: 10_000 },
+      swarm: { contexts: 0, nodeReplicas: 5_000 },
       browserSwarm: { contexts: 4, replicasPerPage: 4, nodeReplicas: 0 },
       connectBatch: 500,
       durationMs: 120_000

@@ -19,12 +19,14 @@ export const smoke: ProfileInput = {
   client: { connectTimeoutMs: 2_000, heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 }, backoff: { initialMs: 100, maxMs: 2_000 } },
   heap: {
     sampleIntervalMs: 5_000, warmupSamples: 2, minSamples: 6,
-    // Between the reference stack's own growth (its documents grow: client ≈ 300 KiB/min, 1.3 kB/op; server ≈ 750 KiB/min,
-    // 3 kB/op, at this soak's size) and tests/detectors/leak.spec.ts's leaking client and server (≈ 2.5× and 2×).
+    // Between the reference stack's own growth (its documents grow: client ≈ 300 KiB/min, 1.3 kB/op; server, relaying raw
+    // frames and building the document only when asked, 423 KB/min [339 … 453], 1.5 kB/op [1.25 … 1.75], at this soak's
+    // size) and tests/detectors/leak.spec.ts's leaking client and server (≈ 2.5×; server 1119 KB/min [786 … 1216],
+    // 4.6 kB/op [3.0 … 5.2]).
     client: { bytesPerMin: 491_520, bytesPerOp: 2_000 },
     // Per closed connection (@sessions' end, 200 connections in 10 waves): healthy slopes fell, heap after GC of the reference
     // -7.0 KiB [-8.5 … -6.4], RSS of the official server -1.7 KiB [-4.2 … 0]; 64 KiB kept per close measured 64.0 KiB [64.0 … 68.8].
-    server: { bytesPerMin: 1_000_000, bytesPerOp: 4_000, bytesPerConnection: 16_384 },
+    server: { bytesPerMin: 600_000, bytesPerOp: 2_400, bytesPerConnection: 16_384 },
     // RSS grows in steps and is seldom given back: calibrated on this soak's healthy runs (Theil–Sen slope [bootstrap 95%]):
     // reference 819 KiB/min [-677 … 1430], 2.9 kB/op [-2.7 … 6.3]; official @y/websocket-server 1327 KiB/min [148 … 2736],
     // 5.6 kB/op [0.6 … 11.4]. The bounds sit at ~3× the healthy slopes and above every healthy interval's upper end.
@@ -132,8 +134,9 @@ export const smoke: ProfileInput = {
       }
     },
     sessions: {
-      // 100 two-participant sessions of Node replicas, plus 2 browser sessions measuring what users see.
+      // 200 Node sessions (one connection each, two per room) in 2 load workers, plus 2 browser sessions measuring what users see.
       swarm: { contexts: 0, nodeReplicas: 200 },
+      loadWorkers: 2,
       browserSwarm: { contexts: 1, replicasPerPage: 4, nodeReplicas: 0 },
       rooms: { perRoom: 2, spread: 'fill' },
       connectBatch: 100,

@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { workloadScenario } from './base.ts'
 import { GeneratorHealth } from '../metrics/generator-health.ts'
 import type { Recorder } from '../fixtures/recorder.ts'
+import { procUnavailable, startCpuSplit, type ProcessRoots } from '../fixtures/support/process-tree.ts'
 
 export const stageSchema = z.strictObject({
   /** Browser contexts live at the end of this stage. */
@@ -26,9 +27,11 @@ export const rampSettings = workloadScenario.extend({
 
 /**
  * Runs the hold at the top stage and records what it cost the host (CPU,
- * sampled every 500 ms while holding) and how many browser replicas were live.
+ * sampled every 500 ms while holding, and split by process kind from /proc
+ * where there is one) and how many browser replicas were live.
  */
-export const measureHold = async <T>(recorder: Recorder, browserReplicas: number, hold: () => Promise<T>): Promise<T> => {
+export const measureHold = async <T>(recorder: Recorder, browserReplicas: number, roots: ProcessRoots, hold: () => Promise<T>): Promise<T> => {
+  const split = procUnavailable === undefined ? await startCpuSplit(roots) : undefined
   const health = new GeneratorHealth(500)
   try {
     return await hold()
@@ -37,5 +40,6 @@ export const measureHold = async <T>(recorder: Recorder, browserReplicas: number
     recorder.figure('holdCpuPctMean', held.cpuPctMean)
     recorder.figure('holdCpuPctMax', held.cpuPctMax)
     recorder.figure('liveBrowserReplicas', browserReplicas)
+    for (const [kind, pct] of Object.entries(await split?.stop() ?? {})) recorder.figure(`holdCpuPctByKind.${kind}`, pct)
   }
 }

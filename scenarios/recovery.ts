@@ -14,22 +14,24 @@ import type { Recorder } from '../fixtures/recorder.ts'
 import type { InjectedFault } from '../fixtures/workload.ts'
 import type { BlackholeWatch } from '../fixtures/faults.ts'
 import type { Replica, Swarm } from '../fixtures/swarm.ts'
+import type { DerivedWait } from '../oracle/client-timeouts.ts'
 
 /**
  * @param {Recorder} recorder
  * @param {ReplicaStats[]} stats every replica behind the fault
  * @param {InjectedFault} fault when it started and was healed
+ * @param {ReplicaStats[]} everyone every replica of the run, when some were not behind the fault (their writes count toward resync)
  */
-export const recordRecovery = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault): ReconnectFigures => {
-  const reconnect = reconnectFigures(stats, fault.faultAt, fault.healedAt)
-  if (reconnect.timeToReconnect.count > 0) {
-    recorder.histogram('timeToReconnectMs', reconnect.timeToReconnect)
-    recorder.histogram('timeToResyncMs', reconnect.timeToResync)
-  } else if (reconnect.notReconnected.length === 0) {
+export const recordRecovery = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault, everyone: ReplicaStats[] = stats): ReconnectFigures => {
+  const reconnect = reconnectFigures(stats, fault.faultAt, fault.healedAt, everyone)
+  if (reconnect.timeToReconnect.count > 0) recorder.histogram('timeToReconnectMs', reconnect.timeToReconnect)
+  else if (reconnect.notReconnected.length === 0) {
     // Nothing to time, and why: a client that never noticed the fault kept its connection.
-    const why = `none of the ${stats.length} replica(s) lost its connection during the fault, so none had to reconnect`
-    recorder.unrecorded('timeToReconnectMs', why)
-    recorder.unrecorded('timeToResyncMs', why)
+    recorder.unrecorded('timeToReconnectMs', `none of the ${stats.length} replica(s) lost its connection during the fault, so none had to reconnect`)
+  }
+  if (reconnect.timeToResync.count > 0) recorder.histogram('timeToResyncMs', reconnect.timeToResync)
+  if (reconnect.keptConnection.length > 0) {
+    recorder.mark(`${reconnect.keptConnection.length} of ${stats.length} replica(s) kept their connection through the fault (their timeout is longer): their resync is when the last write invoked before the heal reached them`)
   }
   recorder.figure('reconnectAttempts', reconnect.reconnectAttempts)
   recorder.figure('reconnectSpreadMs', reconnect.reconnectSpreadMs)
@@ -44,15 +46,16 @@ export const recordRecovery = (recorder: Recorder, stats: ReplicaStats[], fault:
  * that had not noticed by the deadline fails, in one sentence that says how
  * many and how long the slowest took (or that it never did while watched).
  * `stuck` stays for replicas that were connected and did not converge.
- * @param {number} deadlineMs from the blackhole's start: when every client should have noticed
+ * @param {DerivedWait} deadline from the blackhole's start: when every client should have noticed, and where that came from (oracle/client-timeouts.ts)
  * @return {string[]} replicas that had not noticed by the deadline
  */
-export const recordHalfOpen = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault, deadlineMs: number): string[] => {
+export const recordHalfOpen = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault, deadline: DerivedWait): string[] => {
   if (!recorder.requires('heartbeat', 'halfOpenDetectMs', 'halfOpenUndetected')) return []
-  const detection = halfOpenDetection(stats, fault.faultAt, fault.faultAt + deadlineMs, fault.healedAt)
+  recorder.mark(`half-open deadline: ${deadline.ms} ms from the blackhole's start, from ${deadline.source}`)
+  const detection = halfOpenDetection(stats, fault.faultAt, fault.faultAt + deadline.ms, fault.healedAt)
   recorder.figure('halfOpenDetectMs', detection.undetected.length > 0 ? Number.POSITIVE_INFINITY : Math.max(0, ...detection.detectMs))
   recorder.figure('halfOpenUndetected', detection.late.length)
-  if (detection.late.length > 0) recorder.fail(describeHalfOpen(detection, stats.length, deadlineMs, fault.healedAt - fault.faultAt))
+  if (detection.late.length > 0) recorder.fail(describeHalfOpen(detection, stats.length, deadline, fault.healedAt - fault.faultAt))
   return detection.late
 }
 

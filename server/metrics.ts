@@ -123,6 +123,10 @@ export class ServerMetrics implements StorageObserver {
     this.log.error({ docName, err }, 'SYNC_ERR_STORAGE: document log write failed')
   }
 
+  journalReplayed (records: number): void {
+    this.log.warn({ records }, 'replayed the journal of an unclean stop into the document logs')
+  }
+
   /** Prometheus text exposition. */
   async text (): Promise<string> {
     return this.registry.metrics()

@@ -28,6 +28,8 @@ export interface SpawnServerOptions {
   env?: Record<string, string>
   /** Extra CLI flags. */
   args?: string[]
+  /** Extra Node flags, before the script (for example `--cpu-prof`). */
+  nodeArgs?: string[]
   adminToken?: string
   /** How long to wait for the listening line (default 20 s). */
   startTimeoutMs?: number
@@ -81,7 +83,7 @@ const installExitHook = (): void => {
  */
 export const spawnServer = async (opts: SpawnServerOptions): Promise<ServerProcess> => {
   installExitHook()
-  const args = ['--expose-gc', '--import', 'tsx', 'server/main.ts',
+  const args = ['--expose-gc', ...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts',
     '--host', '127.0.0.1', '--port', String(opts.port ?? 0), '--data-dir', opts.dataDir, ...(opts.args ?? [])]
   if (opts.adminToken !== undefined) args.push('--admin-token', opts.adminToken)
   const child = spawn(process.execPath, args, {

@@ -33,11 +33,13 @@ const sizeOfBytes = (data: unknown): number => {
 /**
  * A subclass of the host's WebSocket that counts this replica's traffic.
  * @param {WebSocketConstructor} Base the browser's WebSocket or `ws`
+ * @param onCreated called for every socket made: the host tells a new attempt from a repeated report by it
  */
-export const countingWebSocket = (Base: WebSocketConstructor, counters: Counters): WebSocketConstructor => {
+export const countingWebSocket = (Base: WebSocketConstructor, counters: Counters, onCreated: () => void = () => {}): WebSocketConstructor => {
   const Counting = class extends (Base as unknown as new (...args: unknown[]) => { send: (data: unknown) => void, addEventListener: (type: string, listener: (event: { data: unknown }) => void) => void }) {
     constructor (...args: unknown[]) {
       super(...args)
+      onCreated()
       this.addEventListener('message', event => {
         counters.messagesIn += 1
         counters.bytesIn += sizeOfBytes(event.data)
@@ -66,6 +68,9 @@ export class AdapterClient {
   private reconnectAttempts = 0
   /** Connection attempts since the last sync, as the reference client counts them. */
   private attempt = 0
+  /** Sockets the adapter made, and how many there were at the last 'connecting': a repeat made none in between. */
+  private sockets = 0
+  private socketsAtConnecting = -1
   /** The first malformed report from an adapter callback: every later call throws it, so it is never passed silently. */
   private contractError: Error | undefined
 
@@ -96,9 +101,10 @@ export class AdapterClient {
         }
       })
     }
+    // options.url is the base URL already (connectOptionsSchema): ws://host:port, no trailing slash.
     const replica = checkAdapterValue(adapter.name, 'connect', adapterReplicaSchema, await adapter.connect({
-      replicaId: options.replicaId, url: options.url, docName: options.docName, query: { clientId: options.replicaId, ...(options.token === undefined ? {} : { token: options.token }) }, options
-    }, { WebSocket: countingWebSocket(this.WebSocket, this.counters), now: nowMs, report })) as AdapterReplica
+      replicaId: options.replicaId, url: options.url, docName: options.docName, query: { clientId: options.replicaId, ...(options.token === undefined ? {} : { token: options.token }) }, tuning: options.tuning, options
+    }, { WebSocket: countingWebSocket(this.WebSocket, this.counters, () => { this.sockets += 1 }), now: nowMs, report })) as AdapterReplica
     this.replica = replica
     if (this.closed) await replica.close()
   }
@@ -159,8 +165,18 @@ export class AdapterClient {
     this.guard(() => {
       const checked = checkAdapterValue(this.adapter.name, 'connectionState', connectionChangeSchema, change)
       // After close() the adapter's own teardown reports are not disconnects.
-      if (!this.closed) this.record(checked)
+      if (!this.closed && !this.repeats(checked.state)) this.record(checked)
     })
+  }
+
+  /**
+   * SDK events may repeat a state: a repeated 'open', 'synced' or 'closed'
+   * (or a 'closed' before any connection) is not news. A repeated
+   * 'connecting' is a new attempt when the adapter made a socket since the
+   * last one (y-websocket reports each failed attempt so), else a repeat.
+   */
+  private repeats (state: ReplicaStats['state']): boolean {
+    return state === this.currentState && (state !== 'connecting' || this.sockets === this.socketsAtConnecting)
   }
 
   /**
@@ -172,6 +188,7 @@ export class AdapterClient {
   private record ({ state, reason }: { state: ReplicaStats['state'], reason: string }): void {
     const connecting = this.connection.some(event => event.state === 'connecting')
     if (state === 'connecting' && connecting) this.reconnectAttempts += 1
+    if (state === 'connecting') this.socketsAtConnecting = this.sockets
     if (state === 'synced') this.attempt = 0
     if (state === 'connecting') this.attempt += 1
     const attemptReason = this.reconnectAttempts > 0 ? 'reconnect' : 'initial'

@@ -13,10 +13,25 @@
  * the schemas below; a malformed value fails with one sentence that names the
  * adapter and the field.
  *
+ * The rules a new adapter gets wrong first:
+ * - URL: `url` is the server's base URL (ws://host:port, no trailing slash,
+ *   no document name). The adapter decides where `docName` goes (the path, a
+ *   message field, …) and must put `query` in the URL's query string.
+ * - Tuning: with `tuning: 'sdk'` (the default) run the SDK as its users ship
+ *   it and ignore `options.backoff`, `options.heartbeat` and
+ *   `options.connectTimeoutMs`; with 'suite' map them onto the SDK where it
+ *   supports them.
+ * - Timeouts: declare the SDK's own timers (its defaults) in `timeouts`; the
+ *   suite's disconnect grace and half-open deadline follow them
+ *   (oracle/client-timeouts.ts).
+ * - Reports may come during `connect` and may repeat (client/adapter/adapter-client.ts).
+ * - One Yjs: an adapter and the suite must load the same `yjs`; the harness
+ *   bundle and the Node loader see to it or say what to do (client/adapter/one-yjs.ts).
+ *
  * @module client/adapter/contract
  */
 import { z } from 'zod'
-import { connectionStateSchema, type ResolvedConnectOptions } from '../harness/api.ts'
+import { connectionStateSchema, type ResolvedConnectOptions, type Tuning } from '../harness/api.ts'
 import type { WorkloadOp } from '../../model/todo-doc.ts'
 import type { WebSocketConstructor } from '../sync-client.ts'
 
@@ -33,15 +48,34 @@ export const capabilitiesSchema = z.object({
 })
 export type Capabilities = z.infer<typeof capabilitiesSchema>
 
+const ms = z.number().int().positive().max(3_600_000)
+
+/**
+ * The SDK's own timers as its users ship it (its defaults), in ms. Absent
+ * fields mean the SDK has no such timer.
+ */
+export const timeoutsSchema = z.strictObject({
+  /** After this long without a message the client itself closes a dead (half-open) connection; absent: it never notices one. */
+  deadConnectionMs: ms.optional(),
+  /** A connection attempt not open by then is abandoned; absent: an attempt may hang forever. */
+  connectTimeoutMs: ms.optional(),
+  /** Its longest wait between reconnect attempts. */
+  reconnectMaxMs: ms.optional()
+})
+export type AdapterTimeouts = z.infer<typeof timeoutsSchema>
+
 const fn = z.custom<(...args: never[]) => unknown>(value => typeof value === 'function', 'must be a function')
 
 /** The adapter module's default export, as checked when it is loaded. */
 export const adapterSchema = z.object({
   name: z.string().regex(/^[\w.-]{1,64}$/, 'name uses 1-64 letters, digits, _ . -'),
   capabilities: capabilitiesSchema,
+  timeouts: timeoutsSchema.optional(),
   connect: fn,
   openBenchStore: fn.optional()
 }).refine(a => a.openBenchStore === undefined || a.capabilities.store, { message: 'openBenchStore needs capabilities.store true', path: ['openBenchStore'] })
+  .refine(a => a.timeouts === undefined || (a.timeouts.deadConnectionMs !== undefined) === a.capabilities.heartbeat,
+    { message: 'timeouts.deadConnectionMs is set exactly when capabilities.heartbeat is true (absent, the client never notices a dead connection)', path: ['timeouts', 'deadConnectionMs'] })
 
 /**
  * The store-benchmark hook's store: one namespace of byte values, the
@@ -92,16 +126,25 @@ export type ConnectionChange = z.infer<typeof connectionChangeSchema>
 /** What the host passes to `connect`. */
 export interface AdapterConnectOptions {
   replicaId: string
-  /** ws:// base URL; the adapter decides how the document name goes in (y-websocket: as the path). */
+  /** The server's base URL: ws://host:port, no trailing slash, no document name. */
   url: string
+  /** The adapter decides where it goes: the URL path (y-websocket), a message field (Hocuspocus), … */
   docName: string
-  /** Put these in the URL query: the fault proxy targets replicas by `clientId`. */
+  /** Put these in the URL's query string: the fault proxy targets replicas by `clientId`. */
   query: Record<string, string>
-  /** The suite's client settings; an adapter uses what its SDK supports. */
+  /** 'sdk' (default): run the SDK as shipped, ignoring options.backoff/heartbeat/connectTimeoutMs; 'suite': map them onto it. */
+  tuning: Tuning
+  /** The suite's client settings; under tuning 'suite' an adapter maps what its SDK supports. */
   options: ResolvedConnectOptions
 }
 
-/** Where a replica reports what happens to it; the host checks every report. Call them from the start: 'connecting' may come before connect returns. */
+/**
+ * Where a replica reports what happens to it; the host checks every report.
+ * Report straight from the SDK's events: a report may come during `connect`
+ * (before it returns) and may repeat. A repeated 'open', 'synced' or
+ * 'closed' is ignored; a repeated 'connecting' counts as a new attempt only
+ * when a new WebSocket was made since the last one.
+ */
 export interface AdapterReports {
   /** 'connecting' → 'open' → 'synced' (first full sync of this connection) → 'closed'. */
   connectionState: (change: ConnectionChange) => void
@@ -134,6 +177,8 @@ export interface AdapterReplica {
 export interface Adapter {
   name: string
   capabilities: Capabilities
+  /** The SDK's own timers as shipped; absent: the suite uses its own options for its deadlines. */
+  timeouts?: AdapterTimeouts
   connect: (options: AdapterConnectOptions, env: AdapterEnv) => Promise<AdapterReplica> | AdapterReplica
   /**
    * Optional, with capabilities.store: opens the SDK's own local store on a
@@ -150,9 +195,12 @@ const hints: Record<string, string> = {
   connectionState: 'report { state: "connecting" | "open" | "synced" | "closed", reason }',
   ack: 'report an array of op id strings',
   remoteOps: 'report an array of op id strings',
-  module: 'export default { name, capabilities: { acks, store, awareness, heartbeat }, connect, openBenchStore? }',
+  module: 'export default { name, capabilities: { acks, store, awareness, heartbeat }, timeouts?: { deadConnectionMs?, connectTimeoutMs?, reconnectMaxMs? }, connect, openBenchStore? }',
   benchStore: 'openBenchStore resolves with { put, get, delete, list, clear, close, compact? }; get returns one Uint8Array (or undefined) per key, list an array of strings'
 }
+
+/** Fields of Yjs's own types: a Y.Map or Y.Array that the suite's toJSON did not turn into plain data. */
+const yjsInternals = /^(_item|_map|_start|_length|_eH|_dEH|_prelimContent|_searchMarker|doc)$/
 
 const describeValue = (value: unknown): string =>
   value === null || value === undefined ? String(value) : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
@@ -168,6 +216,10 @@ export const checkAdapterValue = <T>(adapterName: string, field: keyof typeof hi
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
+  const internals = issue.code === 'unrecognized_keys' ? issue.keys.filter(key => yjsInternals.test(key)) : []
+  if (internals.length > 0) {
+    throw new Error(`adapter ${adapterName} returned ${field} holding Yjs internals (${internals.join(', ')} at ${issue.path.join('.') || 'the top'}), the mark of a Y type from a second copy of Yjs that the suite's Yjs does not recognise: load one yjs (remove the second copy or run \`npm dedupe\`, or install the SDK in this project).`)
+  }
   const where = issue.path.length === 0 ? '' : ` (at ${issue.path.join('.')}: ${issue.message})`
   throw new Error(`adapter ${adapterName} returned ${field} as ${describeValue(value)}${where}; ${hints[field]}.`)
 }

@@ -6,6 +6,11 @@
  * has no durable-write acks, so ack figures are not measurable; it closes a
  * connection after 30 s without a message, which counts as its heartbeat.
  *
+ * Its timers as shipped (y-websocket 3.x source): `messageReconnectTimeout`
+ * 30 s, checked every 3 s; `maxBackoffTime` 2.5 s; no connect timeout. Only
+ * tuning 'suite' maps the suite's backoff onto it (the 30 s is a module
+ * constant, so neither tuning changes it).
+ *
  * @module client/adapters/y-websocket
  */
 import * as Y from 'yjs'
@@ -19,13 +24,15 @@ const statusToState = { connecting: 'connecting', connected: 'open', disconnecte
 const adapter: Adapter = {
   name: 'y-websocket',
   capabilities: { acks: false, store: false, awareness: true, heartbeat: true },
-  connect: ({ url, docName, query, options }, { WebSocket, report }): AdapterReplica => {
+  timeouts: { deadConnectionMs: 30_000, reconnectMaxMs: 2_500 },
+  connect: ({ url, docName, query, tuning, options }, { WebSocket, report }): AdapterReplica => {
     const doc = new Y.Doc()
-    const provider = new WebsocketProvider(url.replace(/\/+$/, ''), docName, doc, {
+    // The document name is the URL path, encoded as the reference client does.
+    const provider = new WebsocketProvider(url, encodeURIComponent(docName), doc, {
       params: query,
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
-      maxBackoffTime: options.backoff.maxMs,
+      ...(tuning === 'suite' ? { maxBackoffTime: options.backoff.maxMs } : {}),
       // Connect once the listeners are on: the first 'connecting' is emitted synchronously.
       connect: false
     })

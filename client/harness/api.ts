@@ -16,10 +16,25 @@ import { workloadOpSchema } from '../../model/todo-doc.ts'
 /** `auto` is the reference client's default store: opfs-log where a worker has OPFS sync access handles, IndexedDB elsewhere. */
 export const storeChoiceSchema = z.enum(['none', 'auto', 'opfs-log', 'opfs-main', 'opfs-worker', 'indexeddb'])
 
+/**
+ * How an adapter runs its SDK (STRESS_CLIENT_TUNING): `sdk` as its users ship
+ * it (its own defaults; the suite's backoff, heartbeat and connect timeout are
+ * ignored), `suite` with the suite's options mapped onto it where it supports
+ * them (opt-in). The reference client always runs with the suite's options.
+ */
+export const tuningSchema = z.enum(['sdk', 'suite'])
+export type Tuning = z.infer<typeof tuningSchema>
+
 export const connectOptionsSchema = z.object({
   replicaId: z.string().regex(/^[\w.-]+$/, 'replica ids use letters, digits, _ . -'),
-  /** Server base URL, e.g. ws://127.0.0.1:4000 ; the document name is appended as the path. */
-  url: z.string().regex(/^wss?:\/\//, 'url must start with ws:// or wss://'),
+  /**
+   * The server's base URL, ws://host:port with no path (a trailing slash is
+   * dropped). The document name is not in it: the client decides where it
+   * goes (the reference client, as y-websocket, makes it the URL path).
+   */
+  url: z.string().regex(/^wss?:\/\//, 'url must start with ws:// or wss://')
+    .regex(/^wss?:\/\/[^/?#]+\/?$/, 'url is the server\'s base URL (ws://host:port) with no path or query: the client puts the document name where its protocol wants it')
+    .transform(url => url.replace(/\/$/, '')),
   docName: z.string().min(1),
   /** Ask the server for durable-write acks (`?ack=1`). */
   ack: z.boolean().default(true),
@@ -42,7 +57,8 @@ export const connectOptionsSchema = z.object({
    * DELIBERATE BUG for the leak detector's self-test: keep every received update,
    * its Yjs transaction and its decoded structs forever, as a never-trimmed debug log would.
    */
-  leakReceivedUpdates: z.boolean().default(false)
+  leakReceivedUpdates: z.boolean().default(false),
+  tuning: tuningSchema.default('sdk')
 })
 export type ConnectOptions = z.input<typeof connectOptionsSchema>
 export type ResolvedConnectOptions = z.infer<typeof connectOptionsSchema>

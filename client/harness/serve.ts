@@ -3,7 +3,7 @@
  * (OPFS needs one) and fetch nothing beyond this server and the target.
  *
  *   /harness/              the harness page (dist/harness/page.js)
- *   /harness/<file>.js     harness bundles (page.js, opfs-worker.js)
+ *   /harness/<file>.js     harness bundles (page.js, its chunk-<hash>.js, opfs-worker.js), each with its .js.map
  *   /harness/adapters/<name>/    the harness page of an adapter (dist/harness/adapters/<name>.js)
  *   /test-pages/<name>.html a page that loads dist/test-pages/<name>.js
  *
@@ -47,10 +47,10 @@ const route = async (url: string): Promise<{ status: number, type: string, body:
   if (adapterPage !== null) return { status: 200, type: 'text/html', body: pageHtml(`/harness/adapters/${adapterPage[1]}.js`) }
   const testPage = /^\/test-pages\/([\w-]+)\.html$/.exec(pathname)
   if (testPage !== null) return { status: 200, type: 'text/html', body: pageHtml(`/test-pages/${testPage[1]}.js`) }
-  const bundle = /^\/(harness|test-pages|harness\/adapters)\/([\w.-]+\.js)$/.exec(pathname)
+  const bundle = /^\/(harness|test-pages|harness\/adapters)\/([\w.-]+\.js(\.map)?)$/.exec(pathname)
   if (bundle !== null) {
     try {
-      return { status: 200, type: 'text/javascript', body: await fs.readFile(path.join(distDir, bundle[1], bundle[2])) }
+      return { status: 200, type: bundle[3] === undefined ? 'text/javascript' : 'application/json', body: await fs.readFile(path.join(distDir, bundle[1], bundle[2])) }
     } catch {
       return { status: 404, type: 'text/plain', body: `${pathname} is not built: run \`npm run build\`.` }
     }

@@ -15,6 +15,9 @@
 import type { Adapter, AdapterReplica } from '../../client/adapter/contract.ts'
 import { fold, serverMessageSchema, type Change } from './change.ts'
 
+/** The client's own reconnect backoff as it ships: full jitter, 100 ms doubling up to 5 s. */
+const shippedBackoff = { initialMs: 100, maxMs: 5_000 }
+
 /**
  * @param {object} settings
  * @param {string} settings.name the adapter's name in reports
@@ -23,7 +26,11 @@ import { fold, serverMessageSchema, type Change } from './change.ts'
 export const createLwwAdapter = ({ name, deferRemoteDeletes }: { name: string, deferRemoteDeletes: boolean }): Adapter => ({
   name,
   capabilities: { acks: true, store: false, awareness: false, heartbeat: false },
-  connect: ({ url, docName, query, replicaId, options }, { WebSocket, now, report }): AdapterReplica => {
+  // No heartbeat and no connect timeout: it never notices a dead connection by itself.
+  timeouts: { reconnectMaxMs: shippedBackoff.maxMs },
+  connect: ({ url, docName, query, replicaId, tuning, options }, { WebSocket, now, report }): AdapterReplica => {
+    // As shipped, unless the suite's options are asked for (STRESS_CLIENT_TUNING=suite).
+    const backoff = tuning === 'suite' ? options.backoff : shippedBackoff
     const changes = new Map<string, Change>()
     /** Own changes the server has not acked yet: pushed again on every connection. */
     const unacked = new Map<string, Change>()
@@ -68,7 +75,8 @@ export const createLwwAdapter = ({ name, deferRemoteDeletes }: { name: string, d
     const open = (reason: string): void => {
       retry = undefined
       report.connectionState({ state: 'connecting', reason })
-      const current = new WebSocket(`${url.replace(/\/+$/, '')}/${encodeURIComponent(docName)}?${new URLSearchParams(query).toString()}`)
+      // The relay takes the document name as the URL path; the suite's query goes in the query string.
+      const current = new WebSocket(`${url}/${encodeURIComponent(docName)}?${new URLSearchParams(query).toString()}`)
       socket = current
       current.onopen = () => {
         report.connectionState({ state: 'open', reason })
@@ -82,7 +90,7 @@ export const createLwwAdapter = ({ name, deferRemoteDeletes }: { name: string, d
         report.connectionState({ state: 'closed', reason: `server-close:${event.code}` })
         if (closed) return
         // Full jitter: a storm of reconnecting replicas spreads out.
-        const capMs = Math.min(options.backoff.maxMs, options.backoff.initialMs * 2 ** attempt++)
+        const capMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt++)
         retry = setTimeout(() => open('reconnect'), Math.random() * capMs)
       }
     }

@@ -20,7 +20,14 @@ export interface ChartSpec {
   yLog: boolean
   series: Array<{ label: string, dash?: boolean }>
   data: Array<Array<number | null>>
+  /** x ranges shaded behind the lines (the fault windows), in x units. */
+  bands?: Array<[number, number]>
 }
+
+/** A distribution with fewer samples is a table row, not a chart: its percentile curve says nothing. */
+export const minChartSamples = 20
+/** A series with fewer points is not drawn: three heap samples make no trend (and one made a 0.045 s axis). */
+export const minSeriesPoints = 5
 
 /** Most points a series keeps; longer series are thinned evenly. */
 const maxPoints = 1500
@@ -45,25 +52,18 @@ export const mergeByProject = (tests: SummaryTest[], figure: string): Map<string
   return merged
 }
 
-/** Histogram figures present in any test, sorted. */
-export const histogramFigures = (tests: SummaryTest[]): string[] =>
-  [...new Set(tests.flatMap(t => Object.keys(t.histograms)))].sort()
-
 /**
  * The HDR percentile-distribution view: x in "nines" (0 = p0, 1 = p90, 2 = p99…),
- * y = latency in ms at that percentile, one series per project.
+ * y = latency in ms at that percentile, one series per labelled histogram
+ * (all of one scenario: never merged across scenarios).
  */
-export const percentileChart = (id: string, title: string, merged: Map<string, LatencyHistogram>): ChartSpec => {
-  const maxCount = Math.max(...[...merged.values()].map(h => h.count))
+export const percentileChart = (title: string, lines: Array<{ label: string, histogram: LatencyHistogram }>): Omit<ChartSpec, 'id'> => {
+  const maxCount = Math.max(...lines.map(l => l.histogram.count))
   const topNines = Math.min(5, Math.max(2, Math.log10(maxCount) + 0.5))
   const xs: number[] = []
   for (let i = 0; i * 0.05 <= topNines + 1e-9 && i < 200; i++) xs.push(Math.round(i * 5) / 100)
-  const projects = [...merged.keys()].sort()
-  const ys = projects.map(p => {
-    const h = merged.get(p)!
-    return xs.map(x => Math.max(minLogMs, h.percentile(Math.min(100, 100 * (1 - 10 ** -x)))))
-  })
-  return { id, title, x: 'nines', yUnit: 'ms', yLog: true, series: projects.map(p => `${p} (n=${merged.get(p)!.count})`).map(label => ({ label })), data: [xs, ...ys] }
+  const ys = lines.map(({ histogram }) => xs.map(x => Math.max(minLogMs, histogram.percentile(Math.min(100, 100 * (1 - 10 ** -x))))))
+  return { title, x: 'nines', yUnit: 'ms', yLog: true, series: lines.map(l => ({ label: `${l.label} (n=${l.histogram.count})` })), data: [xs, ...ys] }
 }
 
 const thin = <T>(items: T[]): T[] => {
@@ -74,11 +74,11 @@ const thin = <T>(items: T[]): T[] => {
 
 /**
  * Aligns several `[tMs, value]` series on the union of their times (x in
- * seconds since the earliest sample); a series has null where it has no sample.
+ * seconds since `t0`, by default the earliest sample); a series has null where it has no sample.
  */
-export const alignSeries = (series: Array<{ label: string, points: Array<[number, number]>, dash?: boolean }>): { xs: number[], ys: Array<Array<number | null>>, t0: number } => {
+export const alignSeries = (series: Array<{ label: string, points: Array<[number, number]>, dash?: boolean }>, start?: number): { xs: number[], ys: Array<Array<number | null>>, t0: number } => {
   const thinned = series.map(s => thin([...s.points].sort((a, b) => a[0] - b[0])))
-  const t0 = Math.min(...thinned.flatMap(p => p.length > 0 ? [p[0]![0]] : []))
+  const t0 = start ?? Math.min(...thinned.flatMap(p => p.length > 0 ? [p[0]![0]] : []))
   const times = [...new Set(thinned.flatMap(p => p.map(([t]) => t)))].sort((a, b) => a - b)
   const index = new Map(times.map((t, i) => [t, i]))
   const ys = thinned.map(points => {
@@ -87,6 +87,30 @@ export const alignSeries = (series: Array<{ label: string, points: Array<[number
     return row
   })
   return { xs: times.map(t => (t - t0) / 1000), ys, t0 }
+}
+
+/** @return {number} the test's first moment on record (epoch ms): its first event or sample */
+export const testStart = (test: SummaryTest): number =>
+  Math.min(...test.timeline.map(e => e.t), ...Object.values(test.series ?? {}).flatMap(points => points.length > 0 ? [points[0]![0]] : []))
+
+/**
+ * The fault windows of a test, from its timeline (`fault: <name>` … `heal: <name>`,
+ * as the recorder marks them); a fault never healed lasts until the last event.
+ * @return {Array<{ name: string, from: number, to: number }>} epoch ms
+ */
+export const faultWindows = (test: SummaryTest): Array<{ name: string, from: number, to: number }> => {
+  const open = new Map<string, number[]>()
+  const windows: Array<{ name: string, from: number, to: number }> = []
+  for (const { t, event } of test.timeline) {
+    const m = /^(fault|heal): (.+)$/.exec(event.split('\n')[0]!)
+    if (m === null) continue
+    const starts = open.get(m[2]!) ?? []
+    if (m[1] === 'fault') open.set(m[2]!, [...starts, t])
+    else if (starts.length > 0) windows.push({ name: m[2]!, from: starts.shift()!, to: t })
+  }
+  const end = Math.max(...test.timeline.map(e => e.t))
+  for (const [name, starts] of open) for (const from of starts) windows.push({ name, from, to: end })
+  return windows.sort((a, b) => a.from - b.from)
 }
 
 /**
@@ -102,19 +126,28 @@ export const fittedLine = (points: Array<[number, number]>, slopePerMin: number)
   return [Math.min(...ts), Math.max(...ts)].map(t => [t, meanY + slopePerMin * (t - meanT) / 60_000])
 }
 
-/** A line chart of named series of one test, with fitted slopes dashed when `fits` has them. */
-export const seriesChart = (id: string, title: string, test: SummaryTest, names: string[]): ChartSpec => {
+/**
+ * A line chart of named series of one test, x in seconds since the test's
+ * start, fitted slopes dashed where `fits` has them, the fault windows shaded.
+ * Only series with at least `minSeriesPoints` points are drawn.
+ * @return {Omit<ChartSpec, 'id'> | undefined} undefined when no series has enough points
+ */
+export const seriesChart = (title: string, test: SummaryTest, names: string[], yUnit?: ChartSpec['yUnit']): Omit<ChartSpec, 'id'> | undefined => {
+  const drawn = names.filter(n => (test.series?.[n]?.length ?? 0) >= minSeriesPoints)
+  if (drawn.length === 0) return undefined
   const input: Array<{ label: string, points: Array<[number, number]>, dash?: boolean }> = []
-  for (const name of names) {
-    const points = test.series?.[name] ?? []
+  for (const name of drawn) {
+    const points = test.series![name]!
     input.push({ label: name, points })
     const fit = test.fits?.[name]
     if (fit !== undefined) input.push({ label: `${name} fit`, points: fittedLine(points, fit.slopePerMin), dash: true })
   }
-  const { xs, ys } = alignSeries(input)
+  const t0 = testStart(test)
+  const { xs, ys } = alignSeries(input, t0)
+  const bands = faultWindows(test).map((w): [number, number] => [(w.from - t0) / 1000, (w.to - t0) / 1000])
   return {
-    id, title, x: 'seconds', yUnit: names.every(n => /bytes|heap/i.test(n)) ? 'bytes' : '', yLog: false,
-    series: input.map(s => ({ label: s.label, dash: s.dash })), data: [xs, ...ys]
+    title, x: 'seconds', yUnit: yUnit ?? (drawn.every(n => /bytes|heap/i.test(n)) ? 'bytes' : ''), yLog: false,
+    series: input.map(s => ({ label: s.label, dash: s.dash })), data: [xs, ...ys], ...(bands.length > 0 ? { bands } : {})
   }
 }
 
@@ -125,7 +158,7 @@ const maxTrendLines = 12
  * The trend of one headline key (`propagationMs.p95`) across runs, one line per test × project.
  * @return {ChartSpec | undefined} undefined when fewer than one run has it
  */
-export const trendChart = (id: string, key: string, history: HistoryLine[]): ChartSpec | undefined => {
+export const trendChart = (key: string, history: HistoryLine[]): Omit<ChartSpec, 'id'> | undefined => {
   const lines = new Map<string, Array<[number, number]>>()
   for (const run of history) {
     const t = Date.parse(run.time)
@@ -142,7 +175,7 @@ export const trendChart = (id: string, key: string, history: HistoryLine[]): Cha
   const { xs, ys, t0 } = alignSeries([...lines].map(([label, points]) => ({ label, points })))
   const unit = labelSpec(key)?.unit
   return {
-    id, title: `${key} across the last ${history.length} run(s)`, x: 'time', yUnit: unit === 'ms' || unit === 'bytes' ? unit : '', yLog: false,
+    title: `${key} across the last ${history.length} run(s)`, x: 'time', yUnit: unit === 'ms' || unit === 'bytes' ? unit : '', yLog: false,
     series: [...lines.keys()].map(label => ({ label })), data: [xs.map(s => (t0 / 1000) + s), ...ys]
   }
 }

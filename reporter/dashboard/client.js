@@ -1,5 +1,8 @@
-// The dashboard's only script: draws the charts described in #dashboard-data
-// with uPlot (inlined before it). No network, no state beyond the page.
+// The dashboard's only script: routes the hash to a view (#/ the summary,
+// #/scenario/<slug> a scenario) and draws the charts of a view, described in
+// #dashboard-data, with uPlot (inlined before it) the first time it is shown:
+// hidden charts cost nothing and would have no width. No network, no state
+// beyond the page. window.dashboardRenderedMs: when the first view was drawn.
 (function () {
   'use strict'
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22', '#393b79', '#637939']
@@ -66,25 +69,61 @@
         return out.length >= 2 ? out : [u.scales.y.min, u.scales.y.max]
       }
     }
+    // Fault windows behind the lines; a window shorter than a pixel still shows.
+    var hooks = {}
+    if (spec.bands && spec.bands.length > 0) {
+      hooks.drawClear = [function (u) {
+        var ctx = u.ctx
+        ctx.save()
+        ctx.fillStyle = 'rgba(207, 34, 46, 0.14)'
+        spec.bands.forEach(function (b) {
+          var x0 = u.valToPos(b[0], 'x', true)
+          var x1 = u.valToPos(b[1], 'x', true)
+          ctx.fillRect(x0, u.bbox.top, Math.max(x1 - x0, 2 * devicePixelRatio), u.bbox.height)
+        })
+        ctx.restore()
+      }]
+    }
     return {
       width: width,
-      height: 280,
+      height: 260,
       series: series,
       scales: { x: xScale, y: spec.yLog ? { distr: 3, log: 10 } : { auto: true } },
-      axes: [xAxis, yAxis]
+      axes: [xAxis, yAxis],
+      hooks: hooks
     }
   }
 
-  data.charts.forEach(function (spec) {
-    var el = document.getElementById(spec.id)
-    if (el === null) { console.error('dashboard: no element for chart ' + spec.id); return }
+  var specs = {}
+  data.charts.forEach(function (spec) { specs[spec.id] = spec })
+
+  function draw (el) {
+    var spec = specs[el.id]
+    if (spec === undefined) { console.error('dashboard: no data for chart ' + el.id); return }
     try {
-      var width = Math.max(320, Math.min(el.clientWidth || 900, 1100))
+      var width = Math.max(320, Math.min(el.clientWidth || 900, 1200))
       // eslint-disable-next-line no-new
       new uPlot(options(spec, width), spec.data, el)
     } catch (e) {
       el.textContent = 'This chart could not be drawn: ' + e.message
       console.error('dashboard: chart ' + spec.id + ' failed: ' + e.message)
     }
-  })
+  }
+
+  var views = Array.prototype.slice.call(document.querySelectorAll('.view'))
+  var drawn = {}
+  function show () {
+    var route = decodeURIComponent(location.hash.replace(/^#/, '')) || '/'
+    var current = views.filter(function (v) { return v.getAttribute('data-route') === route })[0] || views[0]
+    views.forEach(function (v) { v.hidden = v !== current })
+    document.title = document.title.replace(/ · .*$/, '') + (current === views[0] ? '' : ' · ' + current.getAttribute('data-route'))
+    if (!drawn[current.id]) {
+      drawn[current.id] = true
+      Array.prototype.forEach.call(current.querySelectorAll('div.chart'), draw)
+    }
+    window.scrollTo(0, 0)
+  }
+  window.addEventListener('hashchange', show)
+  show()
+  window.dashboardRenderedMs = performance.now()
 })()

@@ -46,10 +46,11 @@ const sampleLabel = (cell: BenchCell): string =>
         : cell.sample === 'batch' ? `one call with all ${cell.items}` : 'one single-item call'
 
 /**
- * @param {SectionContext} ctx
+ * @param {SectionContext} ctx the tests of one scenario (never merged across scenarios)
+ * @param {string} id the section's element id
  * @return {string} the section, or '' when no test ran the benchmark or used a store
  */
-export const opfsSection = (ctx: SectionContext): string => {
+export const opfsSection = (ctx: SectionContext, id = 'opfs'): string => {
   const { tests } = ctx.summary
   const cells = cellsOf(tests)
   const projects = [...new Set(tests.map(t => t.project))]
@@ -77,7 +78,7 @@ export const opfsSection = (ctx: SectionContext): string => {
       ['op', 'items', 'one sample is', ...stores.map(s => `${s} p50 / p95`), ...others.map(s => `${s} ÷ IndexedDB p50 / p95`)], rows, 'num')]
   })
   const persist = mergeByProject(tests, 'storePersistMs')
-  const underLoad = persist.size === 0 ? '' : '<h3>Store latency under load (<code>storePersistMs</code>: one append of one update, per replica, merged per browser)</h3>' +
+  const underLoad = persist.size === 0 ? '' : '<h3>Store latency under load (<code>storePersistMs</code>: one append of one update, per replica)</h3>' +
     table(['browser', 'samples', 'p50', 'p95', 'p99', 'max'], [...persist].map(([p, h]) => {
       const s = h.summary()
       return [esc(p), fmtNum(s.count), ...[s.p50, s.p95, s.p99, s.max].map(v => `${fmtNum(v)} ms`)]
@@ -85,5 +86,5 @@ export const opfsSection = (ctx: SectionContext): string => {
   if (blocks.length === 0 && underLoad === '') return ''
   const legend = (winners.length > 0 ? `<p><b>Fastest layout</b>: ${esc(winners.join('; '))}.</p>` : '') +
     '<p>Histograms merged exactly over every test of the browser. A ratio above 1 means slower than IndexedDB. Layouts: opfs-main and opfs-worker write a file per key (main thread, worker); opfs-log appends to one checksummed log in a worker; sdk is the client\'s own store.</p>'
-  return `<section id="opfs"><h2>${esc('OPFS against IndexedDB per browser')}</h2>${blocks.length > 0 ? legend + blocks.join('') : ''}${underLoad}</section>`
+  return `<section id="${id}"><h2>${esc('OPFS against IndexedDB per browser')}</h2>${blocks.length > 0 ? legend + blocks.join('') : ''}${underLoad}</section>`
 }

@@ -15,9 +15,12 @@ declare module 'fastify' {
   }
 }
 
+/** Journal size at which every written log is synced and the journal emptied. */
+const journalCheckpointBytes = 64 * 2 ** 20
+
 async function storagePlugin (fastify: FastifyInstance): Promise<void> {
-  const { dataDir, maxLoadedDocs, compactThresholdBytes } = fastify.syncConfig
-  const store = new DocStore({ dataDir, maxLoadedDocs, compactThresholdBytes, observer: fastify.syncMetrics })
+  const { dataDir, maxLoadedDocs, compactThresholdBytes, groupCommitMs } = fastify.syncConfig
+  const store = new DocStore({ dataDir, maxLoadedDocs, compactThresholdBytes, groupCommitMs, checkpointBytes: journalCheckpointBytes, observer: fastify.syncMetrics })
   try {
     await store.init()
   } catch (err) {

@@ -1,20 +1,22 @@
 /**
- * The append-only log file of one document, with group commit and compaction.
+ * The append-only log file of one document. Durability comes from the shared
+ * journal (./journal.ts): each round appends this log's queued records to its
+ * file with a plain write, the journal's one fdatasync makes them durable, and
+ * then each waiter is told which of its sequence numbers are durable. Updates
+ * arriving during a round ride on the next one.
  *
- * Appends queue in memory. One flush loop per document takes everything that
- * queued up, writes it with one write and one fdatasync, then tells each waiter
- * which of its sequence numbers are durable. Updates arriving during a flush
- * ride on the next one, so the fsync cost is shared.
- *
- * Compaction (log above the threshold): the merged state goes to `<file>.compact`,
- * which is fsynced, renamed over the log, and the directory fsynced. A crash at
- * any point leaves either the old log or the new one, never a mix.
+ * Compaction (log above the threshold, run by a journal checkpoint): the merged
+ * state goes to `<file>.compact`, which is fsynced, renamed over the log, and
+ * the directory fsynced. A crash at any point leaves either the old log or the
+ * new one, never a mix.
  *
  * @module server/storage/doc-log
  */
+import { readSync, writeSync } from 'node:fs'
 import { open, rename, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { encodeRecords } from './record.ts'
+import type { Journal, JournalMember, TakenWrites } from './journal.ts'
+import { encodeRecords, scanRecords } from './record.ts'
 
 /** Who gets told that its writes are durable (a connection). */
 export interface DurableWaiter {
@@ -30,6 +32,8 @@ export interface StorageObserver {
   corruptTail (docName: string, problem: string, droppedBytes: number): void
   compacted (docName: string, beforeBytes: number, afterBytes: number): void
   failed (docName: string, err: Error): void
+  /** The journal of a crash was written back into the logs at start-up. */
+  journalReplayed (records: number): void
 }
 
 interface Pending {
@@ -38,13 +42,22 @@ interface Pending {
   seq: number
 }
 
+/** One log's share of a journal round. */
+interface RoundEntries {
+  pending: Pending[]
+  payloadCount: number
+}
+
 /** Options of one log. */
 export interface DocLogOptions {
   docName: string
   path: string
   compactThresholdBytes: number
+  journal: Journal
   /** The document's merged state, used when compacting. */
   snapshot: () => Uint8Array
+  /** The log now holds only the snapshot, `sizeBytes` long. */
+  onCompacted: (sizeBytes: number) => void
   observer: StorageObserver
   /** Called when the log has nothing queued or in flight. */
   onIdle: () => void
@@ -72,10 +85,11 @@ const writeAll = async (handle: FileHandle, buf: Buffer): Promise<void> => {
 }
 
 /** One document's log file. Use `DocLog.open`; call `close()` when done. */
-export class DocLog {
+export class DocLog implements JournalMember {
   private pending: Pending[] = []
-  private flushing: Promise<void> | null = null
-  private scheduled = false
+  /** Writes taken by a journal round that has not finished. */
+  private inRound = 0
+  private closed = false
 
   private constructor (
     private handle: FileHandle,
@@ -90,19 +104,29 @@ export class DocLog {
    * @param {boolean} created the file is new: its directory entry is fsynced
    */
   static async open (options: DocLogOptions, sizeBytes: number, created: boolean): Promise<DocLog> {
-    const handle = await open(options.path, 'a')
+    const handle = await open(options.path, 'a+')
     if (created) await fsyncDir(dirname(options.path))
-    return new DocLog(handle, sizeBytes, options)
+    const log = new DocLog(handle, sizeBytes, options)
+    options.journal.join(log)
+    return log
   }
 
-  /** Current file length in bytes (flushed records only). */
+  get docName (): string {
+    return this.options.docName
+  }
+
+  /** Current file length in bytes (records written so far). */
   get bytes (): number {
     return this.sizeBytes
   }
 
+  get wantsCompaction (): boolean {
+    return this.sizeBytes > this.options.compactThresholdBytes
+  }
+
   /** True while writes are queued or being flushed: the document must stay loaded. */
   get busy (): boolean {
-    return this.pending.length > 0 || this.flushing !== null || this.scheduled
+    return this.pending.length > 0 || this.inRound > 0
   }
 
   /**
@@ -115,73 +139,100 @@ export class DocLog {
    */
   append (payload: Uint8Array | null, waiter: DurableWaiter, seq: number): void {
     this.pending.push({ payload, waiter, seq })
-    if (this.flushing === null && !this.scheduled) {
-      // setImmediate lets every message read in this I/O phase join the first flush.
-      this.scheduled = true
-      setImmediate(() => {
-        this.scheduled = false
-        this.flushing = this.flushLoop()
-      })
+    this.options.journal.markDirty(this)
+  }
+
+  /**
+   * Every update the log holds from file offset `fromBytes` on, then those
+   * queued but not yet written.
+   * @param {number} fromBytes a record boundary
+   * @return {{ updates: Uint8Array[], toBytes: number }} `toBytes`: the file offset read up to
+   */
+  readSince (fromBytes: number): { updates: Uint8Array[], toBytes: number } {
+    // A closed log has nothing the document lacks: it was read up to its end before closing, or never needed.
+    if (this.closed) return { updates: [], toBytes: fromBytes }
+    const length = this.sizeBytes - fromBytes
+    const updates: Uint8Array[] = []
+    if (length > 0) {
+      const buf = Buffer.allocUnsafe(length)
+      let done = 0
+      while (done < length) {
+        const read = readSync(this.handle.fd, buf, done, length - done, fromBytes + done)
+        if (read === 0) break
+        done += read
+      }
+      updates.push(...scanRecords(buf.subarray(0, done)).payloads)
     }
+    for (const entry of this.pending) if (entry.payload !== null) updates.push(entry.payload)
+    return { updates, toBytes: this.sizeBytes }
+  }
+
+  take (): TakenWrites {
+    const pending = this.pending
+    this.pending = []
+    this.inRound += pending.length
+    const entries: RoundEntries = { pending, payloadCount: 0 }
+    const payloads: Uint8Array[] = []
+    for (const entry of pending) if (entry.payload !== null) payloads.push(entry.payload)
+    entries.payloadCount = payloads.length
+    const offset = this.sizeBytes
+    if (payloads.length === 0) return { records: null, offset, entries }
+    const records = encodeRecords(payloads)
+    try {
+      // Synchronous: a page-cache write of a few hundred bytes costs less than a thread-pool hop.
+      let done = 0
+      while (done < records.byteLength) done += writeSync(this.handle.fd, records, done, records.byteLength - done)
+    } catch (err) {
+      this.abandon({ records, offset, entries }, err as Error)
+      throw err
+    }
+    this.sizeBytes += records.byteLength
+    return { records, offset, entries }
+  }
+
+  abandon (taken: TakenWrites, err: Error): void {
+    const { pending } = taken.entries as RoundEntries
+    // A record the journal does not hold must not stay in the file either.
+    if (this.sizeBytes > taken.offset) {
+      this.sizeBytes = taken.offset
+      void this.handle.truncate(taken.offset).catch(() => {})
+    }
+    this.inRound -= pending.length
+    for (const entry of pending) entry.waiter.onStorageFailed(err)
+    this.idleCheck()
+  }
+
+  commit (taken: TakenWrites): void {
+    const { pending } = taken.entries as RoundEntries
+    this.inRound -= pending.length
+    notifyDurable(pending)
+    this.idleCheck()
+  }
+
+  async sync (): Promise<void> {
+    await this.handle.datasync()
   }
 
   /** Resolves when everything queued so far is flushed (or failed). */
   async drain (): Promise<void> {
     for (let i = 0; i < 1_000_000 && this.busy; i++) {
-      if (this.flushing !== null) await this.flushing
-      else await new Promise(resolve => setImmediate(resolve))
+      this.options.journal.hurry()
+      await this.options.journal.settled()
+      if (this.busy) await new Promise(resolve => setImmediate(resolve))
     }
   }
 
-  /** Flushes what is queued, then closes the file. */
+  /** Flushes what is queued, syncs the file when the journal holds its records, then closes it. */
   async close (): Promise<void> {
     await this.drain()
-    await this.handle.close()
+    await this.options.journal.exclusive(async () => {
+      if (this.options.journal.retire(this)) await this.handle.datasync()
+      this.closed = true
+      await this.handle.close()
+    })
   }
 
-  private async flushLoop (): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending
-      this.pending = []
-      try {
-        await this.writeBatch(batch)
-      } catch (err) {
-        this.options.observer.failed(this.options.docName, err as Error)
-        for (const entry of batch) entry.waiter.onStorageFailed(err as Error)
-        continue
-      }
-      notifyDurable(batch)
-      if (this.sizeBytes > this.options.compactThresholdBytes) {
-        try {
-          await this.compact()
-        } catch (err) {
-          this.options.observer.failed(this.options.docName, err as Error)
-        }
-      }
-    }
-    this.flushing = null
-    this.options.onIdle()
-  }
-
-  private async writeBatch (batch: Pending[]): Promise<void> {
-    const payloads: Uint8Array[] = []
-    for (const entry of batch) if (entry.payload !== null) payloads.push(entry.payload)
-    if (payloads.length === 0) return
-    const startNs = process.hrtime.bigint()
-    const buf = encodeRecords(payloads)
-    try {
-      await writeAll(this.handle, buf)
-      await this.handle.datasync()
-    } catch (err) {
-      // A partial write would hide every later record behind a torn one: cut it off.
-      await this.handle.truncate(this.sizeBytes).catch(() => {})
-      throw err
-    }
-    this.sizeBytes += buf.byteLength
-    this.options.observer.flushed(payloads.length, buf.byteLength, Number(process.hrtime.bigint() - startNs) / 1e9)
-  }
-
-  private async compact (): Promise<void> {
+  async compact (): Promise<void> {
     const before = this.sizeBytes
     const buf = encodeRecords([this.options.snapshot()])
     const tmpPath = `${this.options.path}.compact`
@@ -195,15 +246,24 @@ export class DocLog {
     await rename(tmpPath, this.options.path)
     await fsyncDir(dirname(this.options.path))
     const old = this.handle
-    this.handle = await open(this.options.path, 'a')
+    this.handle = await open(this.options.path, 'a+')
     this.sizeBytes = buf.byteLength
     await old.close()
+    this.options.onCompacted(this.sizeBytes)
     this.options.observer.compacted(this.options.docName, before, this.sizeBytes)
+  }
+
+  private idleCheck (): void {
+    if (!this.busy) this.options.onIdle()
   }
 }
 
-/** One ack per waiter per flush: the highest durable sequence number. */
+/** One ack per waiter per round: the highest durable sequence number. */
 const notifyDurable = (batch: Pending[]): void => {
+  if (batch.length === 1) {
+    batch[0].waiter.onDurable(batch[0].seq)
+    return
+  }
   const highest = new Map<DurableWaiter, number>()
   for (const entry of batch) {
     const seen = highest.get(entry.waiter)

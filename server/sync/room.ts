@@ -4,11 +4,19 @@
  * Exchange (server side, as y-websocket's server):
  *   on join:    [ack(0) if asked] step1(server sv) [awareness of all known clients]
  *   step1(sv):  reply step2(diff against sv)
- *   step2/update: apply; relay to the other connections at once; append to the
- *               log; ack(n) to the sender after the flush that made it durable
+ *   step2/update: check its structure; relay the raw frame to the other
+ *               connections at once; append it to the log; ack(n) to the sender
+ *               after the group commit that made it durable
  *   awareness:  apply; broadcast the change to every connection
  *   queryAwareness: reply with all awareness states
  *   anything else (auth, ack, unknown types): skipped
+ *
+ * Updates are not applied to a Y.Doc on receipt, as y-redis does: decoding and
+ * integrating each one cost more than everything else on the relay path. The
+ * store materialises the document from the log when its state is needed (the
+ * step1 sent on join, step2 answers, compaction). What is rejected: a frame
+ * that does not parse (4400), and an update whose struct layout Yjs cannot
+ * decode (4422) - the same decoder `Y.applyUpdate` runs first.
  *
  * @module server/sync/room
  */
@@ -28,13 +36,12 @@ type AwarenessChange = { added: number[], updated: number[], removed: number[] }
 export class Room {
   readonly conns = new Set<Connection>()
   readonly awareness: awarenessProtocol.Awareness
-  private docChanged = false
 
   constructor (readonly stored: StoredDoc, private readonly metrics: ServerMetrics) {
-    this.awareness = new awarenessProtocol.Awareness(stored.doc)
+    // Awareness needs a doc only for a client id of its own; the document's doc stays lazy.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc())
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
-    stored.doc.on('afterTransaction', this.onTransaction)
   }
 
   /** Adds a connection and sends it the opening messages. */
@@ -104,9 +111,9 @@ export class Room {
 
   /** Stops listening to the document and the awareness timer. */
   destroy (): void {
-    this.stored.doc.off('afterTransaction', this.onTransaction)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
+    this.awareness.doc.destroy()
   }
 
   private count (messageKind: number, bytes: number): void {
@@ -129,17 +136,15 @@ export class Room {
   private applyWrite (conn: Connection, syncType: 1 | 2, update: Uint8Array, data: Uint8Array): void {
     this.count(syncType === syncUpdate ? kind.syncUpdate : kind.syncStep2, data.byteLength)
     const seq = ++conn.received
-    const doc = this.stored.doc
-    this.docChanged = false
+    let shape: ReturnType<typeof Y.decodeUpdate>
     try {
-      Y.applyUpdate(doc, update, conn)
+      shape = Y.decodeUpdate(update)
     } catch (err) {
       conn.fail('SYNC_ERR_BAD_UPDATE', (err as Error).message)
       return
     }
-    // Updates waiting for missing dependencies change nothing visible yet, but must be kept.
-    const changed = this.docChanged || doc.store.pendingStructs !== null || doc.store.pendingDs !== null
-    if (!changed) {
+    // An update with nothing in it (a step2 answering an equal state) is acked, not relayed or logged.
+    if (shape.structs.length === 0 && shape.ds.clients.size === 0) {
       this.stored.log.append(null, conn, seq)
       return
     }
@@ -149,20 +154,6 @@ export class Room {
     for (const peer of this.conns) if (peer !== conn) peer.send(relay, kind.syncUpdate)
     // readFrame rejects trailing bytes, so the update is the end of the frame.
     this.stored.log.append(relay.subarray(relay.byteLength - update.byteLength), conn, seq)
-  }
-
-  /** Same test as Yjs's before it emits 'update', without encoding the update we do not need. */
-  private readonly onTransaction = (transaction: Y.Transaction): void => {
-    if (transaction.deleteSet.clients.size > 0) {
-      this.docChanged = true
-      return
-    }
-    for (const [client, clock] of transaction.afterState) {
-      if (transaction.beforeState.get(client) !== clock) {
-        this.docChanged = true
-        return
-      }
-    }
   }
 
   private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {

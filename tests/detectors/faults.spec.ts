@@ -10,6 +10,7 @@
 import path from 'node:path'
 import { test, expect } from '../../fixtures/index.ts'
 import { recordHalfOpen, recordRecovery, watchHalfOpen } from '../../scenarios/recovery.ts'
+import { halfOpenDeadline } from '../../oracle/client-timeouts.ts'
 import { thresholdsSchema } from '../../profiles/thresholds.ts'
 import { converge, smallRun } from './support/small-run.ts'
 
@@ -42,13 +43,14 @@ test.describe('half-open', () => {
     { name: 'no heartbeat', connect: { heartbeat: false as const }, verdict: 'never' }
   ] as const
   for (const client of clients) {
-    test(`half-open: a client with ${client.name} ${client.verdict === 'pass' ? 'passes' : client.verdict === 'late' ? 'is reported late, with its detection time' : 'is reported as never noticing'}`, async ({ profile, swarm, faults, workload, oracle, recorder }) => {
+    test(`half-open: a client with ${client.name} ${client.verdict === 'pass' ? 'passes' : client.verdict === 'late' ? 'is reported late, with its detection time' : 'is reported as never noticing'}`, async ({ profile, client: suiteClient, swarm, faults, workload, oracle, recorder }) => {
       const settings = profile.scenarios.halfopen
       const { replicas } = await swarm.spawn(settings, { url: faults.url, connect: client.connect })
       const watch = watchHalfOpen(swarm, replicas, watchLimitMs)
       const { faults: [blackhole] } = await workload.run(replicas, settings, { at: [[settings.faultAtMs, faults.blackhole({ durationMs: settings.faultDurationMs, watch })]] })
       const { stats } = await oracle.check({ replicas, deadlineMs: 6_000 })
-      const late = recordHalfOpen(recorder, stats, blackhole!, settings.faultDurationMs)
+      // The reference client: the suite's own options set the deadline.
+      const late = recordHalfOpen(recorder, stats, blackhole!, halfOpenDeadline(suiteClient, { heartbeatTimeoutMs: profile.client.heartbeat.timeoutMs, faultDurationMs: settings.faultDurationMs }))
       recordRecovery(recorder, stats, blackhole!)
       const { verdict } = recorder.judge(settings.thresholds)
       const reasons = recorder.metrics.verdictReasons.join('\n')

@@ -2,8 +2,11 @@ import { test } from '../../fixtures/index.ts'
 import type { Replica } from '../../fixtures/swarm.ts'
 import { measureHold } from '../../scenarios/ramp.ts'
 
-test('ramp: replicas join in stages while everyone writes, then hold at the top', { tag: '@ramp' }, async ({ profile, swarm, workload, oracle, recorder }) => {
+test('ramp: replicas join in stages while everyone writes, then hold at the top', { tag: '@ramp' }, async ({ profile, swarm, workload, oracle, recorder, target }) => {
   const settings = profile.scenarios.ramp
+  // Each stage fills rooms of its own (below), so a room's size is the setting's, or its share of the top stage.
+  const { rooms, swarm: shape } = settings
+  recorder.figure('rampRoomSize', rooms === undefined ? 0 : rooms.perRoom ?? Math.ceil(shape.contexts * shape.pagesPerContext * shape.replicasPerPage / rooms.count!))
   const replicas: Replica[] = []
   const setupMs: number[] = []
   let spawnMs = 0
@@ -19,7 +22,9 @@ test('ramp: replicas join in stages while everyone writes, then hold at the top'
       spawnMs += timing.totalMs
       recorder.mark(`ramp: stage ${index + 1}, ${replicas.length} replica(s) live, writing for ${stage.holdMs} ms`)
       const hold = async (): Promise<unknown> => await workload.run([...replicas], { ...settings, durationMs: stage.holdMs })
-      if (top) await measureHold(recorder, replicas.filter(r => r.host.kind === 'browser').length, hold)
+      // The runner is this worker and Playwright's main process; the browser is the rest of the worker's children.
+      const roots = { runner: [process.pid, process.ppid], server: target.serverPid() }
+      if (top) await measureHold(recorder, replicas.filter(r => r.host.kind === 'browser').length, roots, hold)
       else await hold()
     })
   }

@@ -9,6 +9,8 @@ import fs from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { expect } from '@playwright/test'
+import type { createAdapterHost } from '../../../client/adapter/host.ts'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..')
 
@@ -108,4 +110,28 @@ export const waitFor = async (done: () => boolean | Promise<boolean>, timeoutMs:
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 20))
   }
+}
+
+/**
+ * Two replicas of one adapter host open `docName` at once, write, update and
+ * delete across each other, and must converge with the contract's reports;
+ * resolves with their digest. The shipped stacks' tests share it.
+ */
+export const exchangeTwoReplicas = async (host: ReturnType<typeof createAdapterHost>, url: string, docName: string): Promise<string> => {
+  await Promise.all(['a', 'b'].map(async replicaId => { await host.connect({ replicaId, url, docName }) }))
+  await Promise.all(['a', 'b'].map(async id => { await host.waitSynced(id, 10_000) }))
+  await host.apply('a', [{ kind: 'create', opId: 'a:1', todoId: 't1', title: 'one' }, { kind: 'create', opId: 'a:2', todoId: 't2', title: 'two' }])
+  await host.apply('b', [{ kind: 'create', opId: 'b:1', todoId: 't3', title: 'three' }])
+  await waitFor(async () => (await host.opIds('b')).includes('a:2'), 10_000, 'b to see a:2')
+  await host.apply('b', [{ kind: 'update', opId: 'b:2', todoId: 't1' }, { kind: 'delete', opId: 'b:3', todoId: 't2' }])
+  await waitFor(async () => (await host.digest('a')) === (await host.digest('b')), 10_000, 'equal digests')
+  expect((await host.opIds('a')).sort()).toEqual(['a:1', 'a:2', 'b:1', 'b:2', 'b:3'])
+  const stats = await host.stats('a')
+  expect(Object.keys(stats.seen).sort()).toEqual(['b:1', 'b:2', 'b:3'])
+  expect(stats.connection.map(e => e.state)).toEqual(['connecting', 'open', 'synced'])
+  expect(stats.ackMode).toBe('no-ack')
+  // The injected class carried the traffic: the host counted it.
+  expect(stats.bytesIn).toBeGreaterThan(0)
+  expect(stats.bytesOut).toBeGreaterThan(0)
+  return await host.digest('a')
 }

@@ -91,7 +91,7 @@ test('a run and a merge of its blob report each write summary.json, the dashboar
     expect(summary.regressions).toBeUndefined()
     const liveHtml = await fs.readFile(path.join(reports, first!, 'index.html'), 'utf8')
     expect(liveHtml).toContain('writes &lt;b&gt;fast&lt;/b&gt;')
-    expect(liveHtml).toContain('<section id="heap">')
+    expect(liveHtml).toMatch(/<section id="heap-[^"]+"><h2>Heap over time<\/h2>/)
     expect(liveHtml).toContain('<code>halfOpenDetectMs</code></td><td>never</td>')
     expect(liveHtml).toContain('<span class="badge v-error">error</span>')
     expect(liveHtml).not.toContain('playwright-report') // no html reporter in that run: no report links

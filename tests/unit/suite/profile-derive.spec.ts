@@ -23,9 +23,10 @@ test('every profile validates, and the bigger ones grow the sessions scenario as
   for (const name of Object.keys(profiles)) {
     const { profile } = await resolveProfile({ STRESS_PROFILE: name })
     expect(profile.name).toBe(name)
-    sessions[name] = profile.scenarios.sessions.swarm.nodeReplicas / 2
+    // A session is one connection (one Node replica), as the k6 plan counts them.
+    sessions[name] = profile.scenarios.sessions.swarm.nodeReplicas
   }
-  expect(sessions).toEqual({ smoke: 100, light: 1_000, medium: 5_000, heavy: 10_000, soak: 1_000 })
+  expect(sessions).toEqual({ smoke: 200, light: 1_000, medium: 5_000, heavy: 10_000, soak: 1_000 })
   const heavy = (await resolveProfile({ STRESS_PROFILE: 'heavy' })).profile
   const smokeProfile = (await resolveProfile({ STRESS_PROFILE: 'smoke' })).profile
   expect(heavy.scenarios.sessions.durationMs).toBe(300_000)
@@ -45,7 +46,7 @@ test('a derived profile keeps every value of its base it does not override, as d
 
 test('overrides apply to any profile, and a bad value is one sentence naming the variable', async () => {
   const light = (await resolveProfile({ STRESS_PROFILE: 'light', STRESS_SESSIONS: '50', STRESS_DURATION_MS: '4000', STRESS_HEAP_SAMPLING: 'off' })).profile
-  expect(light.scenarios.sessions.swarm.nodeReplicas).toBe(100)
+  expect(light.scenarios.sessions.swarm.nodeReplicas).toBe(50)
   expect(light.scenarios.sessions.durationMs).toBe(4_000)
   expect(light.scenarios.flood.durationMs).toBe(4_000)
   // A fault keeps its place in a shorter workload: drop's reset at 2.5 s of 6 s moves to 1.67 s of 4 s.
@@ -57,6 +58,15 @@ test('overrides apply to any profile, and a bad value is one sentence naming the
   await expect(resolveProfile({ STRESS_SESSIONS: '0' })).rejects.toThrow(/^STRESS_SESSIONS=0 is invalid: /)
   await expect(resolveProfile({ STRESS_PROFILE: 'heavy', STRESS_NODE_REPLICAS: '-3' })).rejects.toThrow(/^STRESS_NODE_REPLICAS=-3 is invalid: /)
   await expect(resolveProfile({ STRESS_PROFILE: 'Heavy' })).rejects.toThrow('STRESS_PROFILE=Heavy is not a profile: use one of smoke, light, medium, heavy, soak, or a path to your own profile module such as ./my-profile.ts.')
+})
+
+test('STRESS_ROOM_SIZE puts the ramp in rooms of that many replicas, and a bad size is one sentence', async () => {
+  expect((await resolveProfile({})).profile.scenarios.ramp.rooms).toBeUndefined()
+  const { profile } = await resolveProfile({ STRESS_PROFILE: 'light', STRESS_ROOM_SIZE: '10' })
+  expect(profile.scenarios.ramp.rooms).toEqual({ perRoom: 10, spread: 'round-robin' })
+  expect(profile.scenarios.conflict.rooms).toBeUndefined()
+  await expect(resolveProfile({ STRESS_ROOM_SIZE: '0' })).rejects.toThrow(/^STRESS_ROOM_SIZE=0 is invalid: .*Fix or unset it\.$/)
+  await expect(resolveProfile({ STRESS_ROOM_SIZE: 'ten' })).rejects.toThrow(/^STRESS_ROOM_SIZE=ten is invalid: /)
 })
 
 test('rooms and replica classes are validated with one clear message', () => {

@@ -17,6 +17,12 @@ test('sustained loop lag inside a measured phase is saturation, named with its p
   expect(result.reason).toMatch(/saturated for 3\.0 s .*runner event-loop lag p99 up to 900 ms \(limit 200 ms\)/)
 })
 
+test('a load worker\'s loop (@sessions, lag samples only) is judged by the same rule and named', () => {
+  const lagged = series(0, 20, i => i >= 4 && i < 10 ? { loopLagP99Ms: 900, cpuPct: 0 } : { cpuPct: 0 })
+  expect(saturation(lagged, [{ from: 0, to: 10_000 }], rule, 10_000, 'load worker node-w1').reason).toMatch(/load worker node-w1 event-loop lag p99 up to 900 ms \(limit 200 ms\)/)
+  expect(saturation(series(0, 20, () => ({ cpuPct: 0 })), [{ from: 0, to: 10_000 }], rule, 10_000, 'load worker node-w1').saturated).toBe(false)
+})
+
 test('one long block of the loop, during which no sample could be taken, counts in full', () => {
   // Samples every 500 ms, then none for 2.5 s: the sample after the block saw a 2,500 ms lag.
   const samples = [...series(0, 4, () => ({})), sample(4_000, { loopLagP99Ms: 2_500 }), ...series(4_500, 4, () => ({}))]
@@ -28,6 +34,8 @@ test('one long block of the loop, during which no sample could be taken, counts 
 test('CPU and browser round-trip count too; each bound is named', () => {
   const cpu = saturation(series(0, 10, () => ({ cpuPct: 99 })), [{ from: 0 }], rule, 10_000)
   expect(cpu.reason).toContain('host CPU up to 99% (limit 95%)')
+  // A saturated CPU is the machine's limit: the verdict says where the rest of the run can go.
+  expect(cpu.reason).toMatch(/its CPU is the limit, .*STRESS_BROWSER_ENDPOINTS.*Sharding across CI machines/)
   const rtt = saturation(series(0, 10, () => ({ roundTripMs: 2_000 })), [{ from: 0, to: 5_000 }], rule)
   expect(rtt.reason).toContain('browser round-trip up to 2000 ms (limit 500 ms)')
 })
