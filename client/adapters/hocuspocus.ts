@@ -29,9 +29,8 @@
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
-import { applyOp, opIdsAddedBy, opsOf } from '../../model/todo-doc.ts'
-import { docJson } from '../../model/digest.ts'
-import type { Adapter, AdapterConnectOptions, AdapterReplica, ConnectionChange, DocState } from '../adapter/contract.ts'
+import { yjsReplica } from '../adapter/yjs-replica.ts'
+import type { Adapter, AdapterConnectOptions, AdapterReplica, ConnectionChange } from '../adapter/contract.ts'
 
 /** The provider's own defaults (HocuspocusProviderWebsocket's configuration), declared as its timeouts. */
 const sdk = { messageReconnectTimeoutMs: 30_000, maxDelayMs: 30_000 }
@@ -104,20 +103,14 @@ const adapter: Adapter = {
       if (last === 'open' && isSyncStep2(event.data)) queueMicrotask(() => { if (last === 'open') change('synced', 'sync-step-2') })
     })
     // The provider applies server updates with itself as the transaction origin.
-    opsOf(doc).observe(event => { if (event.transaction.origin === provider) report.remoteOps(opIdsAddedBy(event)) })
+    const replica = yjsReplica(doc, provider, report, () => {
+      // The provider does not own a socket it was given: destroy both (timers, listeners, the WebSocket).
+      provider.destroy()
+      socket.destroy()
+    })
     provider.attach()
     void socket.connect()
-    return {
-      apply: op => applyOp(doc, op),
-      state: () => docJson(doc) as DocState,
-      opIds: () => [...opsOf(doc).keys()],
-      close: () => {
-        // The provider does not own a socket it was given: destroy both (timers, listeners, the WebSocket).
-        provider.destroy()
-        socket.destroy()
-        doc.destroy()
-      }
-    }
+    return replica
   }
 }
 

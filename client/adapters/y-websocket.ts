@@ -15,9 +15,8 @@
  */
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import { applyOp, opIdsAddedBy, opsOf } from '../../model/todo-doc.ts'
-import { docJson } from '../../model/digest.ts'
-import type { Adapter, AdapterReplica, DocState } from '../adapter/contract.ts'
+import { yjsReplica } from '../adapter/yjs-replica.ts'
+import type { Adapter, AdapterReplica } from '../adapter/contract.ts'
 
 const statusToState = { connecting: 'connecting', connected: 'open', disconnected: 'closed' } as const
 
@@ -39,17 +38,9 @@ const adapter: Adapter = {
     provider.on('status', ({ status }: { status: keyof typeof statusToState }) => { report.connectionState({ state: statusToState[status], reason: status }) })
     provider.on('sync', (synced: boolean) => { if (synced) report.connectionState({ state: 'synced', reason: 'sync' }) })
     // The provider applies server updates with itself as the transaction origin.
-    opsOf(doc).observe(event => { if (event.transaction.origin === provider) report.remoteOps(opIdsAddedBy(event)) })
+    const replica = yjsReplica(doc, provider, report, () => { provider.destroy() })
     provider.connect()
-    return {
-      apply: op => applyOp(doc, op),
-      state: () => docJson(doc) as DocState,
-      opIds: () => [...opsOf(doc).keys()],
-      close: () => {
-        provider.destroy()
-        doc.destroy()
-      }
-    }
+    return replica
   }
 }
 
