@@ -58,8 +58,15 @@ export const heapSettingsSchema = z.strictObject({
    * The leak-judging scenarios ask for gc themselves.
    */
   sampling: z.enum(['passive', 'gc', 'off']).default('passive'),
-  /** How often every Chromium page and the server are sampled. */
+  /** How often every Chromium page is sampled, and the server unless `serverSampleIntervalMs` says otherwise. */
   sampleIntervalMs: z.number().int().min(500),
+  /**
+   * How often the server is sampled. Its heap after a GC is cheap to read, and
+   * it is noisier against its growth than a page's, so more samples are needed
+   * to narrow its leak interval. Warm-up and minimum samples cover the same
+   * time as the pages' (`warmupSamples` and `minSamples` are in page samples).
+   */
+  serverSampleIntervalMs: z.number().int().min(250).optional(),
   /** Leading samples dropped before fitting (page load, first sync, JIT warm-up). */
   warmupSamples: z.number().int().min(0),
   /** Fewer samples than this after the warm-up: no leak verdict for that series (a suite error where one is needed). */

@@ -11,7 +11,7 @@ export const soak = derive(light, {
   description: 'hours: the soak scenario for 2 hours and 1,000 sessions held for an hour (STRESS_DURATION_MS for longer)',
   convergenceDeadlineMs: 60_000,
   ackDeadlineMs: 30_000,
-  heap: { sampleIntervalMs: 30_000 },
+  heap: { sampleIntervalMs: 30_000, serverSampleIntervalMs: 10_000 },
   scenarios: {
     soak: { swarm: { contexts: 4, replicasPerPage: 2, nodeReplicas: 20 }, durationMs: 7_200_000 },
     sessions: { durationMs: 3_600_000 }
