@@ -21,6 +21,6 @@ export default defineConfig({
     ['./reporter/index.ts'],
     ...(process.env.CI ? [['junit', { outputFile: 'test-results/junit.xml' }] as ['junit', { outputFile: string }]] : [])
   ],
-  use: { trace: 'retain-on-failure' },
+  use: { trace: { mode: 'retain-on-failure', screenshots: false } },
   projects: browserProjects()
 })

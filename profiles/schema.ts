@@ -38,6 +38,12 @@ export const generatorRuleSchema = z.strictObject({
   maxCpuPct: z.number().positive().max(100),
   maxRoundTripMs: z.number().positive(),
   sustainedMs: z.number().int().min(0),
+  /**
+   * Where the runner carries deliveries itself (Node replicas receive them, the built-in proxy relays
+   * them), every stall of its loop over `maxLoopLagMs` holds them back, sustained or not. Stalls covering more than this
+   * share of a measured phase can be its tail percentiles (0.01 is p99's tail): the test is `invalid`.
+   */
+  maxStalledShare: z.number().min(0).max(1).default(0.01),
   /** Sampling period of loop lag, CPU and round-trip. */
   sampleEveryMs: z.number().int().min(50).default(500),
   /** Off: the figures are recorded but never invalidate (the self-tests judge detectors, not the machine). */
@@ -120,7 +126,7 @@ export const profileSchema = z.strictObject({
     backoff: z.strictObject({ initialMs: z.number().positive(), maxMs: z.number().positive() })
   }),
   /** When a measured window's figures are the generator's, not the target's: the verdict becomes invalid. */
-  generator: generatorRuleSchema.default({ maxLoopLagMs: 250, maxCpuPct: 98, maxRoundTripMs: 1_000, sustainedMs: 5_000, sampleEveryMs: 500, enabled: true }),
+  generator: generatorRuleSchema.default({ maxLoopLagMs: 250, maxCpuPct: 98, maxRoundTripMs: 1_000, sustainedMs: 5_000, maxStalledShare: 0.01, sampleEveryMs: 500, enabled: true }),
   heap: heapSettingsSchema,
   scenarios: z.strictObject(scenarioSchemas)
 })

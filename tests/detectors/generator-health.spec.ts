@@ -9,6 +9,10 @@
  * Host CPU is shared with other jobs on CI machines, so both runs lift the
  * CPU bound to 100%: the loop-lag and round-trip bounds are what a blocked
  * runner trips. The CPU bound is covered by the unit tests of metrics/saturation.ts.
+ * Short stalls of the runner's loop, never sustained, still hold back every
+ * delivery to the Node replicas it hosts: when they cover more of a measured
+ * window than `maxStalledShare`, a latency breach is the generator's
+ * (`invalid`), while a run whose latencies held despite them keeps its pass.
  * The self-test run turns the check off for other detectors (STRESS_GENERATOR_CHECK=off); this test turns it on.
  */
 import { test, expect, run } from '../../fixtures/index.ts'
@@ -48,6 +52,38 @@ test.describe('generator health', () => {
         const { verdict, reasons } = recorder.judge(thresholds)
         expect(verdict, reasons.join('\n')).toBe('pass')
         expect(recorder.metrics.figures.generatorRoundTripMsMax).toBeGreaterThan(0)
+      }
+    })
+  }
+})
+
+/** Blocks the runner's event loop for `stallMs`, `count` times, `everyMs` apart: stalls, never a sustained saturation. */
+const stallTheRunner = async (count: number, stallMs: number, everyMs: number): Promise<void> => {
+  for (let i = 0; i < count; i++) {
+    await new Promise(resolve => setTimeout(resolve, everyMs))
+    const end = Date.now() + stallMs
+    while (Date.now() < end) { /* stall the runner on purpose */ }
+  }
+}
+
+test.describe('runner stalls under Node replicas', () => {
+  test.use({ profile: { ...run.profile, generator: { ...run.profile.generator, maxCpuPct: 100, sustainedMs: 2_000, enabled: true } } })
+  for (const limit of ['p(99)<250', 'p(99)<5000']) {
+    const breached = limit === 'p(99)<250'
+    test(`short runner stalls ${breached ? 'turn the latency breach they explain into invalid' : 'leave a run whose latencies held a pass'}`, async ({ swarm, workload, oracle, recorder }) => {
+      // Browser replicas keep writing through a stall (their pages run their own schedules); the Node replicas receive late.
+      const { replicas } = await swarm.spawn({ swarm: { contexts: 1, pagesPerContext: 1, replicasPerPage: 2, nodeReplicas: 2 } })
+      // Three 600 ms stalls in 5 s: 36% of the window, each too short for the sustained rule.
+      await Promise.all([workload.run(replicas, { ratePerReplica: 5, durationMs: 5_000 }), stallTheRunner(3, 600, 1_000)])
+      await oracle.check({ replicas })
+      const { verdict, reasons } = recorder.judge(thresholdsSchema.parse({ lostOps: ['value==0'], propagationMs: [limit] }))
+      expect(recorder.metrics.figures.generatorSaturatedMs, 'not a sustained saturation').toBeLessThan(2_000)
+      if (breached) {
+        expect(verdict, reasons.join('\n')).toBe('invalid')
+        expect(reasons.join('\n')).toMatch(/invalid: the runner event loop stalled over 250 ms for \d+ ms of a [\d.]+ s measured phase .*the Node replicas in the runner waited on it.*the breach it can explain: propagationMs p\(99\)<250/)
+        expect(reasons.join('\n'), 'the breach itself stays in the reasons').toMatch(/fail: threshold propagationMs p\(99\)<250 breached/)
+      } else {
+        expect(verdict, reasons.join('\n')).toBe('pass')
       }
     })
   }

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test'
-import { saturation } from '../../../metrics/saturation.ts'
+import { saturation, stalls } from '../../../metrics/saturation.ts'
 import type { HealthSample } from '../../../metrics/generator-health.ts'
 import { generatorRuleSchema } from '../../../profiles/schema.ts'
 import { resolveProfile } from '../../../profiles/index.ts'
@@ -55,4 +55,18 @@ test('STRESS_GENERATOR_CHECK turns the rule off or on, and a bad value is one se
   expect((await resolveProfile({})).profile.generator.enabled).toBe(true)
   expect((await resolveProfile({ STRESS_GENERATOR_CHECK: 'off', STRESS_PROFILE: 'heavy' })).profile.generator).toMatchObject({ enabled: false, maxLoopLagMs: 250 })
   await expect(resolveProfile({ STRESS_GENERATOR_CHECK: 'no' })).rejects.toThrow(/^STRESS_GENERATOR_CHECK=no is invalid: .*Fix or unset it\.$/)
+})
+
+test('stalls of a loop that carries deliveries count by their share of a measured phase, sustained or not', () => {
+  // One 400 ms stall in a 10 s phase: 4%, over the 1% default; the sustained rule does not see it.
+  const one = [...series(0, 8, () => ({})), sample(4_000, { loopLagP99Ms: 400 }), ...series(4_500, 11, () => ({}))]
+  expect(saturation(one, [{ from: 0, to: 10_000 }], rule).saturated).toBe(false)
+  const result = stalls(one, [{ from: 0, to: 10_000 }], rule, '2 Node replica(s)')
+  expect(result.saturated).toBe(true)
+  expect(result.longestMs).toBe(400)
+  expect(result.reason).toMatch(/^the runner event loop stalled over 200 ms for 400 ms of a 10\.0 s measured phase \(4\.0%, limit 1\.0%; longest 400 ms, from 00:00:03\), and 2 Node replica\(s\) waited on it/)
+  // Under the bound, outside a measured phase, or a share within the limit: no verdict.
+  expect(stalls(series(0, 20, () => ({ loopLagP99Ms: 150 })), [{ from: 0, to: 10_000 }], rule, 'x').saturated).toBe(false)
+  expect(stalls(one, [{ from: 5_000, to: 10_000 }], rule, 'x').saturated).toBe(false)
+  expect(stalls(one, [{ from: 0, to: 10_000 }], { ...rule, maxStalledShare: 0.05 }, 'x')).toEqual({ saturated: false, longestMs: 400 })
 })
