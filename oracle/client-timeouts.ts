@@ -10,9 +10,12 @@
  *                        blackhole. Clients check their timer periodically
  *                        (y-websocket every tenth of its timeout), hence the
  *                        proportional margin.
+ *   convergence        = at least reconnectMaxMs + connectTimeoutMs + 2 s
+ *                        after a fault: a client waiting out its longest
+ *                        backoff when the fault heals is slow, not stuck.
  * Otherwise (the reference client, tuning `suite`, or no declared timeouts)
  * the suite's own options set them: the profile's heartbeat timeout + 2 s,
- * and the scenario's fault duration. Pure.
+ * the scenario's fault duration and the profile's convergence deadline. Pure.
  *
  * @module oracle/client-timeouts
  */
@@ -65,4 +68,18 @@ export const halfOpenDeadline = (client: ClientTimers, suite: { heartbeatTimeout
   if (deadMs === undefined) return { ms: suite.faultDurationMs, source: suiteSource(client, suite.heartbeatTimeoutMs) }
   const marginMs = Math.max(suite.faultDurationMs - suite.heartbeatTimeoutMs, deadMs / 5)
   return { ms: Math.round(deadMs + marginMs), source: declaredSource(deadMs) }
+}
+
+/**
+ * @param {ClientTimers} client
+ * @param {number} profileDeadlineMs the profile's convergence deadline
+ * @param {boolean} faulted whether the test injected a fault before quiesce
+ * @return {DerivedWait} from quiesce, how long replicas have to converge
+ */
+export const convergenceDeadline = ({ tuning, timeouts }: ClientTimers, profileDeadlineMs: number, faulted: boolean): DerivedWait => {
+  const reconnectMaxMs = tuning === 'sdk' ? timeouts?.reconnectMaxMs : undefined
+  const backoffMs = reconnectMaxMs === undefined ? 0 : reconnectMaxMs + (timeouts?.connectTimeoutMs ?? 0) + graceSlackMs
+  return faulted && backoffMs > profileDeadlineMs
+    ? { ms: backoffMs, source: `the adapter's timeouts.reconnectMaxMs (${reconnectMaxMs} ms)${timeouts?.connectTimeoutMs === undefined ? '' : ` and connectTimeoutMs (${timeouts.connectTimeoutMs} ms)`}, after a fault` }
+    : { ms: profileDeadlineMs, source: 'the profile\'s convergenceDeadlineMs' }
 }

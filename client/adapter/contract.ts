@@ -22,8 +22,8 @@
  *   `options.connectTimeoutMs`; with 'suite' map them onto the SDK where it
  *   supports them.
  * - Timeouts: declare the SDK's own timers (its defaults) in `timeouts`; the
- *   suite's disconnect grace and half-open deadline follow them
- *   (oracle/client-timeouts.ts).
+ *   suite's disconnect grace, half-open deadline and convergence deadline
+ *   after a fault follow them (oracle/client-timeouts.ts).
  * - Reports may come during `connect` and may repeat (client/adapter/adapter-client.ts).
  * - One Yjs: an adapter and the suite must load the same `yjs`; the harness
  *   bundle and the Node loader see to it or say what to do (client/adapter/one-yjs.ts).
