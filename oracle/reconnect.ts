@@ -4,9 +4,11 @@
  *   time to resync    = first `synced` after the fault healed − heal time;
  *                       for a replica that kept its connection through the
  *                       fault (its timeout is longer than the fault, and TCP
- *                       delivered what the fault held): when the last remote
- *                       write invoked before the heal became visible there −
- *                       heal time (0 when none was still on its way);
+ *                       delivered what the fault held): when the last write
+ *                       of another replica of its room invoked before the
+ *                       heal became visible there − heal time (0 when none
+ *                       was still on its way; never resynced when one never
+ *                       arrived);
  *   first retry       = first reconnect attempt after the fault started;
  *   reconnect spread  = interdecile range (p90 − p10) of first-retry delays:
  *                       near 0 means every client retried at once (no jitter);
@@ -31,7 +33,14 @@ export interface ReconnectFigures {
   notReconnected: string[]
   /** Replicas that kept their connection through the fault (their resync is timed by the writes that reached them). */
   keptConnection: string[]
+  /** Of those, the ones that never received a write of their room invoked before the heal: replica id -> how many. */
+  neverResynced: Map<string, number>
 }
+
+/** Which room a replica is in; every replica is in one room when not given. */
+export type RoomOf = (replicaId: string) => string | undefined
+
+interface Write { opId: string, invokedAt: number, writer: string }
 
 const quantile = (sorted: number[], q: number): number => {
   if (sorted.length === 0) return 0
@@ -41,13 +50,21 @@ const quantile = (sorted: number[], q: number): number => {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
 
-/** Ms after the heal until every remote write invoked before it was visible at `replica`; 0 when none was still on its way. */
-const heldResyncMs = (replica: ReplicaStats, invokedAt: Map<string, number>, healedAt: number): number => {
+/**
+ * Ms after the heal until every write of another replica of its room invoked before the heal was visible at `replica`:
+ * 0 when none was still on its way; how many never arrived, when some did not.
+ */
+const heldResync = (replica: ReplicaStats, writes: Write[], healedAt: number, roomOf: RoomOf): { ms: number } | { missing: number } => {
+  const room = roomOf(replica.replicaId)
   let last = healedAt
-  for (const [opId, t] of Object.entries(replica.seen)) {
-    if (t > last && (invokedAt.get(opId) ?? Number.POSITIVE_INFINITY) < healedAt) last = t
+  let missing = 0
+  for (const write of writes) {
+    if (write.writer === replica.replicaId || write.invokedAt >= healedAt || roomOf(write.writer) !== room) continue
+    const seenAt = replica.seen[write.opId]
+    if (seenAt === undefined) missing += 1
+    else if (seenAt > last) last = seenAt
   }
-  return last - healedAt
+  return missing > 0 ? { missing } : { ms: last - healedAt }
 }
 
 /**
@@ -55,21 +72,25 @@ const heldResyncMs = (replica: ReplicaStats, invokedAt: Map<string, number>, hea
  * @param {number} faultAt when the fault started (epoch ms)
  * @param {number} healedAt when it was healed (epoch ms; = faultAt for an instant fault such as a reset)
  * @param {ReplicaStats[]} everyone every replica of the run, for the invoke times of the writes (the replicas behind the fault by default)
+ * @param {RoomOf} roomOf each replica's room: a kept connection waits only for its own room's writes
  */
-export const reconnectFigures = (stats: ReplicaStats[], faultAt: number, healedAt: number, everyone: ReplicaStats[] = stats): ReconnectFigures => {
+export const reconnectFigures = (stats: ReplicaStats[], faultAt: number, healedAt: number, everyone: ReplicaStats[] = stats, roomOf: RoomOf = () => undefined): ReconnectFigures => {
   const timeToReconnect = new LatencyHistogram()
   const timeToResync = new LatencyHistogram()
   const firstRetryDelaysMs: number[] = []
   const notReconnected: string[] = []
   const keptConnection: string[] = []
-  const invokedAt = new Map(everyone.flatMap(replica => replica.history.map(op => [op.opId, op.invokedAt] as const)))
+  const neverResynced = new Map<string, number>()
+  const writes = everyone.flatMap(replica => replica.history.flatMap(op => op.kind === 'read' ? [] : [{ opId: op.opId, invokedAt: op.invokedAt, writer: replica.replicaId }]))
   let reconnectAttempts = 0
   for (const replica of stats) {
     const after = replica.connection.filter(e => e.t >= faultAt)
     const disconnected = after.some(e => e.state === 'closed')
     if (!disconnected) {
       keptConnection.push(replica.replicaId)
-      timeToResync.record(heldResyncMs(replica, invokedAt, healedAt))
+      const held = heldResync(replica, writes, healedAt, roomOf)
+      if ('ms' in held) timeToResync.record(held.ms)
+      else neverResynced.set(replica.replicaId, held.missing)
       continue
     }
     reconnectAttempts += after.filter(e => e.state === 'connecting' && e.reason === 'reconnect').length
@@ -92,7 +113,8 @@ export const reconnectFigures = (stats: ReplicaStats[], faultAt: number, healedA
     reconnectSpreadMs: quantile(sorted, 0.9) - quantile(sorted, 0.1),
     reconnectAttempts,
     notReconnected,
-    keptConnection
+    keptConnection,
+    neverResynced
   }
 }
 

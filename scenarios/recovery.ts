@@ -8,7 +8,7 @@
  * @module scenarios/recovery
  */
 import type { ReplicaStats } from '../client/harness/api.ts'
-import { reconnectFigures, type ReconnectFigures } from '../oracle/reconnect.ts'
+import { reconnectFigures, type ReconnectFigures, type RoomOf } from '../oracle/reconnect.ts'
 import { describeHalfOpen, halfOpenDetection, unnoticed } from '../oracle/half-open.ts'
 import type { Recorder } from '../fixtures/recorder.ts'
 import type { InjectedFault } from '../fixtures/workload.ts'
@@ -20,10 +20,10 @@ import type { DerivedWait } from '../oracle/client-timeouts.ts'
  * @param {Recorder} recorder
  * @param {ReplicaStats[]} stats every replica behind the fault
  * @param {InjectedFault} fault when it started and was healed
- * @param {ReplicaStats[]} everyone every replica of the run, when some were not behind the fault (their writes count toward resync)
+ * @param {{ everyone?: ReplicaStats[], roomOf?: RoomOf }} of every replica of the run, when some were not behind the fault (their writes count toward resync), and each one's room
  */
-export const recordRecovery = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault, everyone: ReplicaStats[] = stats): ReconnectFigures => {
-  const reconnect = reconnectFigures(stats, fault.faultAt, fault.healedAt, everyone)
+export const recordRecovery = (recorder: Recorder, stats: ReplicaStats[], fault: InjectedFault, { everyone = stats, roomOf }: { everyone?: ReplicaStats[], roomOf?: RoomOf } = {}): ReconnectFigures => {
+  const reconnect = reconnectFigures(stats, fault.faultAt, fault.healedAt, everyone, roomOf)
   if (reconnect.timeToReconnect.count > 0) recorder.histogram('timeToReconnectMs', reconnect.timeToReconnect)
   else if (reconnect.notReconnected.length === 0) {
     // Nothing to time, and why: a client that never noticed the fault kept its connection.
@@ -31,12 +31,16 @@ export const recordRecovery = (recorder: Recorder, stats: ReplicaStats[], fault:
   }
   if (reconnect.timeToResync.count > 0) recorder.histogram('timeToResyncMs', reconnect.timeToResync)
   if (reconnect.keptConnection.length > 0) {
-    recorder.mark(`${reconnect.keptConnection.length} of ${stats.length} replica(s) kept their connection through the fault (their timeout is longer): their resync is when the last write invoked before the heal reached them`)
+    recorder.mark(`${reconnect.keptConnection.length} of ${stats.length} replica(s) kept their connection through the fault (their timeout is longer): their resync is when the last write of their room invoked before the heal reached them`)
   }
   recorder.figure('reconnectAttempts', reconnect.reconnectAttempts)
   recorder.figure('reconnectSpreadMs', reconnect.reconnectSpreadMs)
   recorder.figure('notReconnected', reconnect.notReconnected.length)
   if (reconnect.notReconnected.length > 0) recorder.fail(`${reconnect.notReconnected.length} replica(s) never reconnected after the heal: ${reconnect.notReconnected.slice(0, 8).join(', ')}`)
+  if (reconnect.neverResynced.size > 0) {
+    const listed = [...reconnect.neverResynced].slice(0, 8).map(([id, missing]) => `${id} (${missing})`).join(', ')
+    recorder.fail(`${reconnect.neverResynced.size} replica(s) kept their connection through the fault but never received writes of their room invoked before the heal: ${listed}`)
+  }
   return reconnect
 }
 

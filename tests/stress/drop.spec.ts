@@ -8,7 +8,7 @@ test('drop: every connection is reset mid-workload; replicas reconnect and conve
     await workload.run(replicas, settings, { at: [[settings.faultAtMs, faults.reset()]] }))
   await test.step('quiesce: converge, then measure the recovery', async () => {
     const { stats } = await oracle.check({ replicas })
-    recordRecovery(recorder, stats, reset!)
+    recordRecovery(recorder, stats, reset!, { roomOf: swarm.roomOf })
   })
   await test.step('assert: thresholds', async () => { recorder.expectVerdict(settings.thresholds) })
 })

@@ -12,7 +12,7 @@ test('half-open: all traffic is blackholed; heartbeats must notice, then the lin
   await test.step('quiesce: converge, then measure detection and recovery', async () => {
     const { stats } = await oracle.check({ replicas })
     recordHalfOpen(recorder, stats, blackhole!, deadline)
-    recordRecovery(recorder, stats, blackhole!)
+    recordRecovery(recorder, stats, blackhole!, { roomOf: swarm.roomOf })
   })
   await test.step('assert: thresholds', async () => { recorder.expectVerdict(settings.thresholds) })
 })

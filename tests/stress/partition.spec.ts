@@ -10,7 +10,7 @@ test('partition: a subset is cut off, both sides keep editing, then heal and con
     await workload.run(replicas, settings, { at: [[settings.faultAtMs, faults.blackhole({ durationMs: settings.faultDurationMs, clients: cut, hold: settings.hold })]] }))
   await test.step('quiesce: both sides converge, then measure the recovery', async () => {
     const { stats } = await oracle.check({ replicas })
-    recordRecovery(recorder, stats.filter(s => cut.some(r => r.id === s.replicaId)), partition!, stats)
+    recordRecovery(recorder, stats.filter(s => cut.some(r => r.id === s.replicaId)), partition!, { everyone: stats, roomOf: swarm.roomOf })
   })
   await test.step('assert: thresholds', async () => { recorder.expectVerdict(settings.thresholds) })
 })

@@ -9,7 +9,7 @@ test('reconnect storm: everyone is dropped at once; first retries must be spread
     await workload.run(replicas, settings, { at: [[settings.faultAtMs, faults.reset()]] }))
   await test.step('quiesce: converge, then measure how the retries spread', async () => {
     const { stats } = await oracle.check({ replicas })
-    recordRecovery(recorder, stats, reset!)
+    recordRecovery(recorder, stats, reset!, { roomOf: swarm.roomOf })
   })
   await test.step('assert: thresholds', async () => { recorder.expectVerdict(settings.thresholds) })
 })
