@@ -67,7 +67,8 @@ export const heapSettingsSchema = z.strictObject({
   /** How often every Chromium page is sampled, and the server unless `serverSampleIntervalMs` says otherwise. */
   sampleIntervalMs: z.number().int().min(500),
   /**
-   * How often the server is sampled. Its heap after a GC is cheap to read, and
+   * How often the server is sampled in gc mode (passive mode keeps `sampleIntervalMs`,
+   * to read its /metrics less while latency is measured). Its heap after a GC is cheap to read, and
    * it is noisier against its growth than a page's, so more samples are needed
    * to narrow its leak interval. Warm-up and minimum samples cover the same
    * time as the pages' (`warmupSamples` and `minSamples` are in page samples).
