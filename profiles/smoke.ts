@@ -185,8 +185,9 @@ export const smoke: ProfileInput = {
         ],
         // Per store and size. On an idle 2-core host Firefox's OPFS stores took 18–35 s for 100 rounds of 10 items
         // and 26–36 s for 1000 items (Chromium: 3–5 s and 13–14 s); a plan that does not fit makes the run invalid
-        // (fewer than 100 samples). About 2.5 min per browser.
-        budgetMs: 50_000
+        // (fewer than 100 samples). In the main job Firefox's worker store wrote 1000 items one by one in 36.5, 42.1,
+        // 44.5, 45.4 and 55.8 s, the last past a 50 s budget before its deletes. About 2.5 min per browser.
+        budgetMs: 80_000
       },
       thresholds: { opfsStoreErrors: ['value==0'] }
     },
