@@ -21,7 +21,6 @@ export default defineConfig({
     ['./reporter/index.ts'],
     ...(process.env.CI ? [['junit', { outputFile: 'test-results/junit.xml' }] as ['junit', { outputFile: string }]] : [])
   ],
-  // The harness page draws nothing worth a frame: screencast frames only cost the runner writes inside measured windows.
-  use: { trace: { mode: 'retain-on-failure', screenshots: false } },
+  use: { trace: 'retain-on-failure' },
   projects: browserProjects()
 })
